@@ -1,0 +1,214 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "@fanout/jobs/env";
+import { createLogger } from "@fanout/jobs/log";
+import {
+  connectAccount, disconnectAccount, followersOf, InputError, NotFoundError, requeueTree, setPaused, stats, treeDoc, treeFollowers, waitForTree,
+} from "@fanout/jobs/ops";
+import { PRIORITIES, QUEUES, isQueueName, type Priority, type QueueName } from "@fanout/jobs/queues";
+import { createEngine } from "@fanout/jobs/runtime";
+import { SyncInputError, startSync } from "@fanout/jobs/sync";
+import { startWorker } from "@fanout/jobs/worker";
+import { runDemo } from "./demo.ts";
+import { cliEnv } from "./env.ts";
+import { output, progress, UsageError } from "./output.ts";
+import { simnetAdmin } from "./simnet-client.ts";
+
+type Engine = Awaited<ReturnType<typeof createEngine>>;
+
+const program = new Command("fanout")
+  .description("Fanout: import followers from rate-limited social APIs, reliably.")
+  .option("--json", "print one JSON document on stdout")
+  .showHelpAfterError()
+  .exitOverride();
+
+const json = () => Boolean(program.opts<{ json?: boolean }>().json);
+
+/** Runs a command with an engine whose logs go to stderr (stdout is for results), closing it afterwards. */
+async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await createEngine({ log: createLogger({ level: "warn", name: "fanout-cli" }) });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+function intOption(name: string, min: number, max: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+program.command("worker")
+  .description("run a worker process until SIGTERM/SIGINT (graceful)")
+  .option("--queues <list>", `comma-separated queues (${QUEUES.join(",")})`, QUEUES.join(","))
+  .option("--concurrency <n>", "jobs in flight per queue", intOption("--concurrency", 1, 1_000))
+  .option("--grace <ms>", "how long a stop waits for active jobs", intOption("--grace", 0, 600_000), 30_000)
+  .action(async (o: { queues: string; concurrency?: number; grace: number }) => {
+    const queues = o.queues.split(",").map((q) => q.trim()).filter(Boolean);
+    const bad = queues.filter((q) => !isQueueName(q));
+    if (bad.length || !queues.length) throw new UsageError(`unknown queue(s): ${bad.join(", ") || "(none)"}; known: ${QUEUES.join(", ")}`);
+    const engine = await createEngine();
+    const member = startWorker(engine, { queues: queues as QueueName[], graceMs: o.grace, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
+    engine.log.info({ worker: member.id, queues }, "worker ready");
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        engine.log.info({ signal }, "stopping: finishing active jobs");
+        void member.stop().then(() => engine.close()).then(resolve, (err: unknown) => {
+          engine.log.error({ err: (err as Error).message }, "unclean stop");
+          resolve();
+        });
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+  });
+
+program.command("connect")
+  .description("store an account's access token (encrypted at rest)")
+  .argument("<account>", "NETWORK:ACCOUNT_ID")
+  .option("--token <token>", "the access token (prefer --token-stdin: argv is visible to other users)")
+  .option("--token-stdin", "read the token from standard input")
+  .option("--refresh-token <token>", "a refresh token, where the network issues them")
+  .option("--simnet", "ask simnet for the account's token")
+  .action(async (account: string, o: { token?: string; tokenStdin?: boolean; refreshToken?: string; simnet?: boolean }) => {
+    const given = [o.token !== undefined, Boolean(o.tokenStdin), Boolean(o.simnet)].filter(Boolean).length;
+    if (given !== 1) throw new UsageError("give exactly one of --token, --token-stdin, --simnet");
+    let token = o.token ?? "";
+    let refresh = o.refreshToken ?? null;
+    if (o.tokenStdin) token = readFileSync(0, "utf8").trim();
+    if (o.simnet) {
+      const [network, ...rest] = account.split(":");
+      const id = rest.join(":");
+      const found = (await simnetAdmin(cliEnv.simnetUrl).accounts(network)).find((a) => a.id === id);
+      if (!found) throw new NotFoundError(`simnet has no account ${account}`);
+      token = found.token;
+      refresh = found.refreshToken ?? null;
+    }
+    const res = await withEngine((e) => connectAccount(e, account, token, refresh));
+    output(json()).print({ account: res.account, connected: true, resumed: res.resumed }, `connected ${res.account}${res.resumed ? ` (resumed ${res.resumed} parked jobs)` : ""}`);
+  });
+
+program.command("sync")
+  .description("start a follower sync tree (one node per account)")
+  .argument("<accounts...>", "NETWORK:ACCOUNT_ID …")
+  .addOption(new Option("--priority <p>", "job priority").choices(Object.keys(PRIORITIES)).default("normal"))
+  .addOption(new Option("--queue <q>", "queue for the pages").choices([...QUEUES]).default("default"))
+  .option("--via <account>", "use this connected account's token where the network allows reading others' lists")
+  .option("--wait", "block until the tree settles")
+  .option("--timeout <s>", "with --wait: give up after this many seconds", intOption("--timeout", 1, 7 * 86_400))
+  .action(async (accounts: string[], o: { priority: Priority; queue: QueueName; via?: string; wait?: boolean; timeout?: number }) => {
+    const code = await withEngine(async (engine) => {
+      const { treeId } = await startSync(engine, accounts, { priority: o.priority, queue: o.queue, ...(o.via ? { via: o.via } : {}) });
+      if (!o.wait) {
+        const doc = await treeDoc(engine, treeId);
+        output(json()).print({ treeId, state: doc.state, counts: doc.counts, followers: 0 }, treeId);
+        return 0;
+      }
+      const bar = progress(cliEnv.isTty && !json());
+      const doc = await waitForTree(engine, treeId, {
+        ...(o.timeout ? { timeoutMs: o.timeout * 1_000 } : {}),
+        onProgress: (d) => {
+          const c = d.counts;
+          bar.update(c.done + c.failed, c.pending + c.running + c.delayed + c.parked + c.done + c.failed, d.state);
+        },
+      });
+      bar.end();
+      const followers = await treeFollowers(engine, treeId);
+      output(json()).print({ treeId, state: doc.state, counts: doc.counts, followers, ...(doc.cancelled ? { cancelled: true } : {}) },
+        `${treeId} ${doc.state}: ${doc.counts.done} pages stored, ${doc.counts.failed} failed, ${followers} followers`);
+      return doc.state === "done" ? 0 : 1;
+    });
+    process.exitCode = code;
+  });
+
+program.command("tree")
+  .description("a sync tree's state (unknown for an id that does not exist or expired)")
+  .argument("<treeId>")
+  .action(async (treeId: string) => {
+    const doc = await withEngine((e) => treeDoc(e, treeId));
+    const c = doc.counts;
+    output(json()).print(doc, `${doc.treeId} ${doc.state}  pending ${c.pending}  running ${c.running}  done ${c.done}  failed ${c.failed}  delayed ${c.delayed}  parked ${c.parked}` +
+      doc.failed.map((f) => `\n  failed ${f.node} ${f.page} [${f.kind}] ${f.error}`).join(""));
+  });
+
+program.command("requeue")
+  .description("re-run the failed parts of a tree")
+  .argument("<treeId>")
+  .action(async (treeId: string) => {
+    const res = await withEngine((e) => requeueTree(e, treeId));
+    output(json()).print(res, `requeued ${res.requeued} pages of ${res.treeId}`);
+  });
+
+program.command("followers")
+  .description("what Fanout has stored for an account: count and sha256 of the sorted ids")
+  .argument("<account>", "NETWORK:ACCOUNT_ID")
+  .action(async (account: string) => {
+    const res = await withEngine((e) => followersOf(e, account));
+    output(json()).print({ account: res.account, count: res.count, sha256: res.sha256 }, `${res.account} ${res.count} followers sha256 ${res.sha256}`);
+  });
+
+for (const [name, paused] of [["pause", true], ["resume", false]] as const) {
+  program.command(name)
+    .description(`${name} a queue, or one network across all queues (network:NAME)`)
+    .argument("<target>", `${QUEUES.join(" | ")} | network:NAME`)
+    .action(async (target: string) => {
+      const res = await withEngine((e) => setPaused(e, target, paused));
+      output(json()).print(res, `${res.target} ${paused ? "paused" : "resumed"}`);
+    });
+}
+
+program.command("stats")
+  .description("queue depths, networks (breaker, errors in the last hour), workers")
+  .action(async () => {
+    const s = await withEngine((e) => stats(e));
+    const lines = [
+      ...Object.entries(s.queues).map(([q, c]) => `queue ${q.padEnd(12)} wait ${c.wait ?? 0} prioritized ${c.prioritized ?? 0} active ${c.active ?? 0} delayed ${c.delayed ?? 0} failed ${c.failed ?? 0}${c.paused ? " (paused)" : ""}`),
+      ...Object.entries(s.networks).map(([n, v]) => `network ${n.padEnd(10)} breaker ${v.breaker}${v.paused ? " (paused)" : ""} errors/h ${JSON.stringify(v.errorsLastHour)}`),
+      `workers ${s.workers.length}: ${s.workers.map((w) => `${w.host}/${w.pid} active ${w.active}`).join(", ")}`,
+    ];
+    output(json()).print(s, lines.join("\n"));
+  });
+
+program.command("disconnect")
+  .description("remove an account's token and waiting jobs; --purge also its data")
+  .argument("<account>", "NETWORK:ACCOUNT_ID")
+  .option("--purge", "also delete its stored followers")
+  .action(async (account: string, o: { purge?: boolean }) => {
+    const res = await withEngine((e) => disconnectAccount(e, account, Boolean(o.purge)));
+    output(json()).print({ account: res.account, connected: false, purged: res.purged }, `disconnected ${res.account}${res.purged ? " (purged)" : ""}`);
+  });
+
+program.command("demo")
+  .description("seed simnet accounts (a whale and a flaky network included), connect them and start their syncs")
+  .action(async () => {
+    const summary = await withEngine((e) => runDemo(e, simnetAdmin(cliEnv.simnetUrl)));
+    output(json()).print(summary, summary.lines.join("\n"));
+  });
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = report(err);
+  }
+}
+
+/** Exit codes: 1 when the thing asked for failed, 2 for bad usage or bad input (one-line reason on stderr). */
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return 0;
+    if (json()) process.stdout.write(`${JSON.stringify({ error: err.message.replace(/^error: /, "") })}\n`);
+    return 2;
+  }
+  const e = err as Error;
+  const usage = e instanceof UsageError || e instanceof InputError || e instanceof NotFoundError || e instanceof SyncInputError || e instanceof ConfigError;
+  if (json()) process.stdout.write(`${JSON.stringify({ error: e.message })}\n`);
+  process.stderr.write(`fanout: ${e.message}\n`);
+  return usage ? 2 : 1;
+}
+
+await main(process.argv);

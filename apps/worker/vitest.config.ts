@@ -1,0 +1,5 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: { name: "worker", include: ["test/**/*.test.ts"], globalSetup: ["@fanout/testkit/global-setup"], testTimeout: 60_000, hookTimeout: 60_000 },
+});

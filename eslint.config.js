@@ -1,0 +1,3 @@
+import { base } from "@fanout/eslint-config";
+
+export default base;

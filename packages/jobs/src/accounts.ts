@@ -1,0 +1,102 @@
+import type { Keys } from "./keys.ts";
+import type { RedisClient } from "./redis.ts";
+import type { Vault } from "./vault.ts";
+
+/**
+ * Connected accounts and their access tokens, sealed at rest (vault.ts). Tokens are read by the job that needs them,
+ * when it runs; a short in-process cache spares Redis one read per page without outliving a reconnect for long.
+ */
+export interface AccountInfo {
+  account: string; network: string; id: string; connected: boolean; connectedAt: number | null;
+  disconnectedAt: number | null; reason: string | null; keyId: string | null;
+}
+export interface Tokens { token: string; refreshToken: string | null }
+
+const CACHE_MS = 5_000;
+
+export function createAccounts({ redis, keys, vault, clock }: { redis: RedisClient; keys: Keys; vault: Vault; clock: { now(): number } }) {
+  const cache = new Map<string, { at: number; tokens: Tokens | null }>();
+
+  return {
+    async connect(network: string, id: string, token: string, refreshToken?: string | null): Promise<void> {
+      const now = clock.now();
+      const sealed: Record<string, string> = { token: vault.seal(token), keyId: vault.currentKeyId };
+      if (refreshToken) sealed.refreshToken = vault.seal(refreshToken);
+      const m = redis.multi();
+      m.del(keys.accountToken(network, id));
+      m.hset(keys.accountToken(network, id), sealed);
+      m.hset(keys.account(network, id), { network, id, connected: "1", connectedAt: String(now) });
+      m.hdel(keys.account(network, id), "reason", "disconnectedAt");
+      await m.exec();
+      await redis.zadd(keys.accountsIndex(), now, `${network}:${id}`);
+      cache.delete(`${network}:${id}`);
+    },
+
+    /** The decrypted tokens, or null when the account is not connected. */
+    async tokens(network: string, id: string): Promise<Tokens | null> {
+      const k = `${network}:${id}`;
+      const hit = cache.get(k);
+      if (hit && clock.now() - hit.at < CACHE_MS) return hit.tokens;
+      const p = redis.pipeline();
+      p.hget(keys.account(network, id), "connected");
+      p.hgetall(keys.accountToken(network, id));
+      const [[, connected], [, sealed]] = (await p.exec()) as [[unknown, string | null], [unknown, Record<string, string>]];
+      const tokens = connected === "1" && sealed.token
+        ? { token: vault.open(sealed.token), refreshToken: sealed.refreshToken ? vault.open(sealed.refreshToken) : null }
+        : null;
+      cache.set(k, { at: clock.now(), tokens });
+      return tokens;
+    },
+
+    forget(network: string, id: string): void {
+      cache.delete(`${network}:${id}`);
+    },
+
+    async markDisconnected(network: string, id: string, reason: string): Promise<boolean> {
+      cache.delete(`${network}:${id}`);
+      const was = await redis.hget(keys.account(network, id), "connected");
+      await redis.hset(keys.account(network, id), { connected: "0", reason, disconnectedAt: String(clock.now()) });
+      return was === "1";
+    },
+
+    async info(network: string, id: string): Promise<AccountInfo | null> {
+      const h = await redis.hgetall(keys.account(network, id));
+      if (!h.network) return null;
+      return {
+        account: `${network}:${id}`, network, id, connected: h.connected === "1",
+        connectedAt: h.connectedAt ? Number(h.connectedAt) : null, disconnectedAt: h.disconnectedAt ? Number(h.disconnectedAt) : null,
+        reason: h.reason ?? null, keyId: (await redis.hget(keys.accountToken(network, id), "keyId")) ?? null,
+      };
+    },
+
+    /** Removes the token; the account stays known (its data stays unless purged). */
+    async disconnect(network: string, id: string, reason = "disconnected by request"): Promise<boolean> {
+      cache.delete(`${network}:${id}`);
+      const existed = await redis.exists(keys.account(network, id));
+      await redis.del(keys.accountToken(network, id));
+      if (existed) await redis.hset(keys.account(network, id), { connected: "0", reason, disconnectedAt: String(clock.now()) });
+      return existed === 1;
+    },
+
+    /** Jobs waiting for this account to reconnect: `queue|jobId`. */
+    park: (network: string, id: string, queue: string, jobId: string) => redis.sadd(keys.parked(network, id), `${queue}|${jobId}`),
+    async takeParked(network: string, id: string): Promise<{ queue: string; jobId: string }[]> {
+      const k = keys.parked(network, id);
+      const members = await redis.smembers(k);
+      if (members.length) await redis.srem(k, ...members);
+      return members.map((m) => {
+        const i = m.indexOf("|");
+        return { queue: m.slice(0, i), jobId: m.slice(i + 1) };
+      });
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;
+
+/** `NETWORK:ID` → parts; the id may itself contain ':'. */
+export function parseAccount(account: string): { network: string; id: string } | null {
+  const i = account.indexOf(":");
+  if (i <= 0 || i === account.length - 1) return null;
+  return { network: account.slice(0, i), id: account.slice(i + 1) };
+}

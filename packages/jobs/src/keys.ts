@@ -1,0 +1,57 @@
+/**
+ * Every Redis key Fanout writes, built in one place. Keys that one script touches together share a {hash tag}, so
+ * they land in one cluster slot; different trees, accounts, networks and queues get different tags so a cluster
+ * spreads them over its masters.
+ */
+export type Keys = ReturnType<typeof keys>;
+
+export function keys(prefix: string) {
+  const tree = (id: string) => `${prefix}:{t.${id}}`;
+  const acct = (network: string, id: string) => `${prefix}:{a.${network}.${id}}`;
+  const rl = (network: string) => `${prefix}:{rl.${network}}`;
+  return {
+    prefix,
+    /** BullMQ prefix for one queue: its own tag, so queues spread over the cluster. */
+    queuePrefix: (queue: string) => `${prefix}:{q.${queue}}`,
+
+    treeMeta: (id: string) => `${tree(id)}:meta`,
+    treeCounts: (id: string) => `${tree(id)}:counts`,
+    treeNodes: (id: string) => `${tree(id)}:nodes`,
+    treeNode: (id: string, node: string) => `${tree(id)}:node:${node}`,
+    treeLeaves: (id: string, node: string) => `${tree(id)}:leaves:${node}`,
+    /** Pages write here; the set is copied over the account's readable set when the node completes. */
+    treeStaging: (id: string, node: string) => `${tree(id)}:staging:${node}`,
+    treeCursors: (id: string, node: string) => `${tree(id)}:cursors:${node}`,
+    treeFailed: (id: string) => `${tree(id)}:failed`,
+    /** Trees by creation time, for listing and for an account's latest sync. */
+    treesIndex: () => `${prefix}:{trees}:index`,
+    treesByAccount: (account: string) => `${prefix}:{trees}:acct:${account}`,
+    treeEvents: () => `${prefix}:{events}:trees`,
+
+    account: (network: string, id: string) => `${acct(network, id)}:info`,
+    accountToken: (network: string, id: string) => `${acct(network, id)}:token`,
+    followers: (network: string, id: string) => `${acct(network, id)}:followers`,
+    followersMeta: (network: string, id: string) => `${acct(network, id)}:followers:meta`,
+    parked: (network: string, id: string) => `${acct(network, id)}:parked`,
+    accountsIndex: () => `${prefix}:{accounts}:index`,
+
+    limitWindow: (network: string, factor: string) => `${rl(network)}:w:${factor}`,
+    limitState: (network: string, factor: string) => `${rl(network)}:s:${factor}`,
+    adaptive: (network: string, key: string) => `${rl(network)}:adaptive:${key}`,
+    limitOverrides: (network: string) => `${rl(network)}:overrides`,
+    limitKeys: (network: string) => `${rl(network)}:keys`,
+
+    breaker: (network: string) => `${rl(network)}:breaker`,
+    networkPaused: () => `${prefix}:{ops}:paused-networks`,
+    errorBuckets: (network: string) => `${prefix}:{err.${network}}:buckets`,
+    errorSamples: (network: string) => `${prefix}:{err.${network}}:samples`,
+    audit: () => `${prefix}:{ops}:audit`,
+    workers: () => `${prefix}:{ops}:workers`,
+    worker: (id: string) => `${prefix}:{ops}:worker:${id}`,
+  };
+}
+
+/** Job ids may not contain ':' (BullMQ) and must not be all digits; account ids can hold anything. */
+export function safeId(raw: string): string {
+  return raw.replace(/[^A-Za-z0-9_.-]/g, (c) => `~${c.charCodeAt(0).toString(16)}~`);
+}

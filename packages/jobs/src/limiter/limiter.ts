@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import type { Keys } from "../keys.ts";
+import type { LimitFactor, RateObservation } from "../networks/types.ts";
+import type { RedisClient } from "../redis.ts";
+import { loadScripts } from "../scripts.ts";
+
+/**
+ * The fleet's one view of every limit. Published limits are sliding logs charged for all factors of a call at once
+ * (acquire-n.lua) and corrected by the API's own headers (observe-2.lua); unpublished ones are discovered by a shared
+ * CUBIC controller (adaptive-1.lua). All keys of a network share its hash tag, so one acquisition — breaker check,
+ * published factors and adaptive pacing — is one pipelined round trip to one slot.
+ */
+export interface AdaptiveParams {
+  initialRate: number; minRate: number; maxRate: number; beta: number; c: number; doublingMs: number; toleranceMs: number; cooldownMs: number;
+}
+export const DEFAULT_ADAPTIVE: AdaptiveParams = {
+  initialRate: 5, minRate: 0.2, maxRate: 2_000, beta: 0.7, c: 0.4, doublingMs: 1_000, toleranceMs: 20, cooldownMs: 1_000,
+};
+
+export interface BreakerParams { threshold: number; baseCooldownMs: number; maxCooldownMs: number; probeLeaseMs: number }
+export const DEFAULT_BREAKER: BreakerParams = { threshold: 5, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000 };
+
+export interface NetworkLimits {
+  name: string;
+  limits: readonly LimitFactor[];
+  adaptive: AdaptiveParams;
+  breaker: BreakerParams;
+}
+
+export interface CallShape {
+  /** The account whose token makes the call (never the token itself). */
+  tokenRef: string;
+  paging: boolean;
+  endpoint: string;
+  /** Egress address label for `ip` factors. */
+  ip?: string;
+}
+
+export type Verdict =
+  | { go: true; probe: boolean }
+  | { go: false; waitMs: number; reason: "breaker" | "limit" | "adaptive"; factor?: string };
+
+interface Overrides { limits?: LimitFactor[]; adaptiveCap?: number; adaptiveUntil?: number }
+
+export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { now(): number }; overrideTtlMs?: number }) {
+  const { redis, keys } = deps;
+  loadScripts(redis);
+  const cache = new Map<string, { at: number; value: Overrides }>();
+  const nowArg = () => (deps.clock ? String(deps.clock.now()) : "");
+  const now = () => deps.clock?.now() ?? Date.now();
+
+  async function overrides(network: string): Promise<Overrides> {
+    const hit = cache.get(network);
+    if (hit && now() - hit.at < (deps.overrideTtlMs ?? 1_000)) return hit.value;
+    const raw = await redis.hgetall(keys.limitOverrides(network));
+    const value: Overrides = {};
+    if (raw.limits) value.limits = JSON.parse(raw.limits) as LimitFactor[];
+    if (raw.adaptiveCap) value.adaptiveCap = Number(raw.adaptiveCap);
+    if (raw.adaptiveUntil) value.adaptiveUntil = Number(raw.adaptiveUntil);
+    cache.set(network, { at: now(), value });
+    return value;
+  }
+
+  function factorsFor(net: NetworkLimits, o: Overrides, call: CallShape): { key: string; factor: LimitFactor }[] {
+    const limits = o.limits ?? net.limits;
+    return limits
+      .filter((f) => (!f.paging || call.paging) && (!f.endpoint || f.endpoint === call.endpoint))
+      .map((f) => ({ key: factorKey(f, call), factor: f }));
+  }
+
+  const adaptiveArgs = (p: AdaptiveParams, cap?: number) =>
+    [p.initialRate, p.minRate, p.maxRate, p.beta, p.c, p.doublingMs, cap ?? "", p.toleranceMs, p.cooldownMs];
+  const breakerArgs = (p: BreakerParams) => [p.threshold, p.baseCooldownMs, p.maxCooldownMs, p.probeLeaseMs];
+
+  return {
+    /** One round trip: is the breaker closed, and do all published factors and the adaptive pace admit this call? */
+    async acquire(net: NetworkLimits, call: CallShape): Promise<Verdict> {
+      const o = await overrides(net.name);
+      const factors = factorsFor(net, o, call);
+      const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > now();
+      const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<[Error | null, unknown][] | null> };
+      p.breaker?.(keys.breaker(net.name), "check", now(), ...breakerArgs(net.breaker));
+      if (factors.length) {
+        const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
+        const args = factors.flatMap(({ factor }) => [factor.max, factor.windowMs]);
+        p.limiterAcquire?.(ks.length, ...ks, nowArg(), randomUUID(), ...args);
+      }
+      if (useAdaptive) p.adaptive?.(keys.adaptive(net.name, "app"), "acquire", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap));
+      const res = (await p.exec()) ?? [];
+      for (const [err] of res) if (err) throw err;
+      const [breaker, ...rest] = res.map(([, v]) => v as [number, number, string]);
+      if (breaker && breaker[0] === 1) return { go: false, waitMs: breaker[1], reason: "breaker" };
+      let i = 0;
+      if (factors.length) {
+        const known = rest[i++];
+        if (known && known[0] > 0) return { go: false, waitMs: known[0], reason: "limit", factor: factors[known[1] - 1]?.key ?? "" };
+      }
+      if (useAdaptive) {
+        const a = rest[i];
+        if (a && a[0] > 0) return { go: false, waitMs: a[0], reason: "adaptive" };
+      }
+      return { go: true, probe: breaker?.[2] === "probe" };
+    },
+
+    /**
+     * Feeds a response's rate headers back: they correct the shared counters of the factor they describe (the
+     * token factor whose max matches the header's limit, the one with the nearest window). A throttle with no
+     * reset information cuts the adaptive rate; a 429 while the headers still showed calls left moves the network
+     * to the adaptive regime until the reset.
+     */
+    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean): Promise<void> {
+      const o = await overrides(net.name);
+      const factors = factorsFor(net, o, call);
+      const t = now();
+      const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<unknown> };
+      const target = pickFactor(factors, rate, t);
+      if (target && rate) {
+        const block = throttled ? (rate.resetAtMs ?? (rate.retryAfterMs !== undefined ? t + rate.retryAfterMs : undefined)) : undefined;
+        p.limiterObserve?.(keys.limitWindow(net.name, target.key), keys.limitWindow(net.name, `${target.key}:b`), nowArg(),
+          target.factor.max, target.factor.windowMs, rate.remaining ?? "", rate.resetAtMs ?? "", block ?? "", `ph:${randomUUID()}:`);
+      }
+      const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > t;
+      if (throttled && useAdaptive) {
+        p.adaptive?.(keys.adaptive(net.name, "app"), "throttled", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap));
+      }
+      if (throttled && factors.length && rate?.remaining !== undefined && rate.remaining > 0) {
+        // The published numbers are not the whole story for this key: pace adaptively until the reset.
+        const until = rate.resetAtMs ?? t + 60_000;
+        (p as unknown as { hset(k: string, f: string, v: number): unknown }).hset(keys.limitOverrides(net.name), "adaptiveUntil", until);
+        cache.delete(net.name);
+      }
+      await p.exec();
+    },
+
+    /** Blocks every factor of the call until `untilMs` (a usage cap, a Retry-After with no headers). */
+    async block(net: NetworkLimits, call: CallShape, untilMs: number): Promise<void> {
+      const o = await overrides(net.name);
+      const p = redis.pipeline();
+      for (const { key } of factorsFor(net, o, call)) {
+        p.hset(keys.limitWindow(net.name, `${key}:b`), "until", untilMs);
+        p.pexpire(keys.limitWindow(net.name, `${key}:b`), Math.max(1, untilMs - now()) + 1_000);
+      }
+      await p.exec();
+    },
+
+    async setOverride(network: string, o: Overrides): Promise<void> {
+      const fields: Record<string, string> = {};
+      if (o.limits) fields.limits = JSON.stringify(o.limits);
+      if (o.adaptiveCap !== undefined) fields.adaptiveCap = String(o.adaptiveCap);
+      if (Object.keys(fields).length) await redis.hset(keys.limitOverrides(network), fields);
+      cache.delete(network);
+    },
+
+    async clearOverrides(network: string): Promise<void> {
+      await redis.del(keys.limitOverrides(network));
+      cache.delete(network);
+    },
+
+    /** The adaptive controller's current view of a network: rate/s now, the last refused rate, throttles seen. */
+    async adaptiveState(net: NetworkLimits): Promise<{ rate: number; ceiling: number; throttles: number }> {
+      const o = await overrides(net.name);
+      const r = (await (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).adaptive?.(
+        keys.adaptive(net.name, "app"), "peek", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap))) as [number, number, number, number];
+      return { rate: r[1] / 1_000, ceiling: r[2] / 1_000, throttles: r[3] };
+    },
+
+    breaker: {
+      async success(net: NetworkLimits): Promise<void> {
+        await (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).breaker?.(keys.breaker(net.name), "success", now(), ...breakerArgs(net.breaker));
+      },
+      async failure(net: NetworkLimits): Promise<{ open: boolean; retryInMs: number }> {
+        const r = (await (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).breaker?.(
+          keys.breaker(net.name), "failure", now(), ...breakerArgs(net.breaker))) as [number, number, string];
+        return { open: r[0] === 1, retryInMs: r[1] };
+      },
+      async state(network: string): Promise<Record<string, string>> {
+        return redis.hgetall(keys.breaker(network));
+      },
+    },
+  };
+}
+
+export type Limiter = ReturnType<typeof createLimiter>;
+
+function factorKey(f: LimitFactor, call: CallShape): string {
+  const who = f.scope === "token" ? `token.${call.tokenRef}` : f.scope === "ip" ? `ip.${call.ip ?? "local"}` : "app";
+  return `${who}.${f.windowMs}${f.paging ? ".paging" : ""}${f.endpoint ? `.${f.endpoint}` : ""}`;
+}
+
+function pickFactor(factors: { key: string; factor: LimitFactor }[], rate: RateObservation | null, now: number) {
+  if (!rate || (rate.remaining === undefined && rate.resetAtMs === undefined)) return undefined;
+  const tokenFactors = factors.filter(({ factor }) => factor.scope === "token");
+  const pool = tokenFactors.length ? tokenFactors : factors;
+  const matching = pool.filter(({ factor }) => rate.limit === undefined || factor.max === rate.limit);
+  const candidates = matching.length ? matching : pool;
+  const untilReset = rate.resetAtMs !== undefined ? rate.resetAtMs - now : 0;
+  return candidates
+    .filter(({ factor }) => factor.windowMs >= untilReset)
+    .sort((a, b) => a.factor.windowMs - b.factor.windowMs)[0] ?? candidates[0];
+}

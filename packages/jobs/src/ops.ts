@@ -1,0 +1,210 @@
+import type { Job } from "bullmq";
+import { parseAccount } from "./accounts.ts";
+import type { Engine } from "./engine.ts";
+import { parsePayload } from "./payloads.ts";
+import { isQueueName, pageJobId, QUEUES, type QueueName } from "./queues.ts";
+import type { TreeDoc } from "./tree/tree.ts";
+
+/**
+ * The operator library API: every action the CLI and the console offer is written once, here. Each mutating action
+ * lands in the audit log (a Redis stream) with who did it and how many jobs it touched.
+ */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+export interface Actor { name: string; via: "cli" | "console" | "api" }
+const CLI: Actor = { name: process.env.USER ?? "cli", via: "cli" }; // eslint-disable-line no-restricted-properties -- who ran the CLI, for the audit log
+
+export function requireAccount(account: string): { network: string; id: string } {
+  const p = parseAccount(account);
+  if (!p) throw new InputError(`"${account}" is not NETWORK:ACCOUNT_ID`);
+  return p;
+}
+
+export async function audit(engine: Engine, actor: Actor, action: string, details: Record<string, unknown>): Promise<void> {
+  await engine.redis.xadd(engine.keys.audit(), "MAXLEN", "~", 100_000, "*",
+    "at", String(engine.clock.now()), "who", actor.name, "via", actor.via, "action", action, "details", JSON.stringify(details));
+}
+
+/** The tree document of INTERFACES.md (`fanout tree --json`); `unknown` for an id that does not exist or expired. */
+export async function treeDoc(engine: Engine, treeId: string): Promise<TreeDoc> {
+  const doc = await engine.tree.read(treeId);
+  return { ...doc, failed: doc.failed.map(({ node, page, error, kind, at }) => ({ node, page, error, kind, ...(at ? { at } : {}) })) };
+}
+
+/** Sum of the stored follower counts of a tree's accounts. */
+export async function treeFollowers(engine: Engine, treeId: string): Promise<number> {
+  const meta = await engine.tree.meta(treeId);
+  const accounts = meta.accounts ? (JSON.parse(meta.accounts) as string[]) : [];
+  let total = 0;
+  for (const a of accounts) {
+    const p = parseAccount(a);
+    if (p) total += (await engine.followers.info(p.network, p.id)).count;
+  }
+  return total;
+}
+
+/**
+ * Waits until the tree settles, woken by the settled-events stream rather than polling every job; `onProgress` gets
+ * the tree document at most once per `progressMs`. Resolves with the last document (settled, or not when timed out).
+ */
+export async function waitForTree(engine: Engine, treeId: string, opts: { timeoutMs?: number; progressMs?: number; onProgress?: (doc: TreeDoc) => void } = {}): Promise<TreeDoc> {
+  const deadline = engine.clock.now() + (opts.timeoutMs ?? 3_600_000);
+  const blocking = engine.redis.duplicate();
+  try {
+    let lastId = "$";
+    for (;;) {
+      const doc = await treeDoc(engine, treeId);
+      opts.onProgress?.(doc);
+      if (doc.settledAt || doc.state === "unknown") return doc;
+      const left = deadline - engine.clock.now();
+      if (left <= 0) return doc;
+      const res = (await blocking.xread("BLOCK", Math.min(left, opts.progressMs ?? 1_000), "STREAMS", engine.keys.treeEvents(), lastId)) as [string, [string, string[]][]][] | null;
+      const entries = res?.[0]?.[1] ?? [];
+      if (entries.length) lastId = entries[entries.length - 1]?.[0] ?? lastId;
+    }
+  } finally {
+    blocking.disconnect();
+  }
+}
+
+/** Re-runs exactly the failed pages of a tree (and the paging cut off behind them); safe to run twice. */
+export async function requeueTree(engine: Engine, treeId: string, actor: Actor = CLI): Promise<{ treeId: string; requeued: number }> {
+  const meta = await engine.tree.meta(treeId);
+  if (!meta.state) throw new NotFoundError(`unknown tree ${treeId}`);
+  const failed = await engine.tree.failedLeaves(treeId);
+  let requeued = 0;
+  for (const f of failed) {
+    if (!f.payload) continue;
+    const p = parsePayload("followers.page", f.payload);
+    await engine.tree.requeue(treeId, f.node, f.page);
+    const queueName: QueueName = f.queue && isQueueName(f.queue) ? f.queue : "default";
+    const queue = engine.queues[queueName];
+    const jobId = pageJobId(p.treeId, p.network, p.accountId, p.page);
+    const job: Job | undefined = await queue.getJob(jobId);
+    if (job && (await job.isFailed())) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    else if (!job) await queue.add("followers.page", { ...p, authRetried: false }, { jobId });
+    requeued++;
+  }
+  if (requeued) await persistTree(engine, treeId);
+  await audit(engine, actor, "requeue-tree", { treeId, requeued });
+  return { treeId, requeued };
+}
+
+/** A tree running again must not expire under it. */
+async function persistTree(engine: Engine, treeId: string): Promise<void> {
+  const { keys } = engine;
+  const nodes = await engine.redis.zrange(keys.treeNodes(treeId), 0, -1);
+  const p = engine.redis.pipeline();
+  for (const k of [keys.treeMeta(treeId), keys.treeCounts(treeId), keys.treeNodes(treeId), keys.treeFailed(treeId)]) p.persist(k);
+  for (const n of nodes) for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n)]) p.persist(k);
+  await p.exec();
+}
+
+export async function followersOf(engine: Engine, account: string): Promise<{ account: string; count: number; sha256: string; version: number; updatedAt: number | null }> {
+  const { network, id } = requireAccount(account);
+  const info = await engine.followers.info(network, id);
+  if (info.version === 0 && !(await engine.accounts.info(network, id))) throw new NotFoundError(`unknown account ${account}`);
+  const d = await engine.followers.digest(network, id);
+  return { account: `${network}:${id}`, count: d.count, sha256: d.sha256, version: info.version, updatedAt: info.updatedAt };
+}
+
+/** Stores the token (sealed) and resumes the jobs that were parked while the account was disconnected. */
+export async function connectAccount(engine: Engine, account: string, token: string, refreshToken: string | null = null, actor: Actor = CLI): Promise<{ account: string; connected: true; resumed: number }> {
+  const { network, id } = requireAccount(account);
+  if (!engine.networks.has(network)) throw new InputError(`unknown network "${network}"`);
+  if (!token || token.length > 8_192 || /\s/.test(token)) throw new InputError("the token must be 1–8192 characters without spaces");
+  await engine.accounts.connect(network, id, token, refreshToken);
+  let resumed = 0;
+  for (const { queue, jobId } of await engine.accounts.takeParked(network, id)) {
+    if (!isQueueName(queue)) continue;
+    const job = await engine.queues[queue].getJob(jobId);
+    if (!job || !(await job.isDelayed())) continue;
+    const p = parsePayload("followers.page", job.data);
+    await engine.tree.setState(p.treeId, `${p.network}:${p.accountId}`, p.page, "pending");
+    await job.updateData({ ...p, authRetried: false });
+    await job.promote();
+    resumed++;
+  }
+  await audit(engine, actor, "connect", { account: `${network}:${id}`, resumed });
+  return { account: `${network}:${id}`, connected: true, resumed };
+}
+
+export async function disconnectAccount(engine: Engine, account: string, purge: boolean, actor: Actor = CLI): Promise<{ account: string; connected: false; purged: boolean; removed: number }> {
+  const { network, id } = requireAccount(account);
+  const known = await engine.accounts.disconnect(network, id);
+  if (!known) throw new NotFoundError(`unknown account ${account}`);
+  let removed = 0;
+  for (const { queue, jobId } of await engine.accounts.takeParked(network, id)) {
+    if (!isQueueName(queue)) continue;
+    const job = await engine.queues[queue].getJob(jobId);
+    if (job) { await job.remove(); removed++; }
+  }
+  if (purge) {
+    await engine.redis.del(engine.keys.followers(network, id), engine.keys.followersMeta(network, id));
+    await engine.redis.del(engine.keys.account(network, id));
+    await engine.redis.zrem(engine.keys.accountsIndex(), `${network}:${id}`);
+  }
+  await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: `${network}:${id}`, removed });
+  return { account: `${network}:${id}`, connected: false, purged: purge, removed };
+}
+
+/** TARGET: a queue name, or `network:NAME` (that network's jobs wait in every queue; others flow). */
+export async function setPaused(engine: Engine, target: string, paused: boolean, actor: Actor = CLI): Promise<{ target: string; paused: boolean }> {
+  if (target.startsWith("network:")) {
+    const network = target.slice("network:".length);
+    if (!engine.networks.has(network)) throw new InputError(`unknown network "${network}"`);
+    if (paused) await engine.redis.sadd(engine.keys.networkPaused(), network);
+    else await engine.redis.srem(engine.keys.networkPaused(), network);
+  } else if (isQueueName(target)) {
+    if (paused) await engine.queues[target].pause();
+    else await engine.queues[target].resume();
+  } else {
+    throw new InputError(`unknown target "${target}": a queue (${QUEUES.join(", ")}) or network:NAME`);
+  }
+  await audit(engine, actor, paused ? "pause" : "resume", { target });
+  return { target, paused };
+}
+
+export interface Stats {
+  at: number;
+  queues: Record<string, Record<string, number> & { paused: number }>;
+  workers: { id: string; host: string; pid: number; queues: string[]; active: number; at: number }[];
+  networks: Record<string, { paused: boolean; breaker: string; errorsLastHour: Record<string, number> }>;
+}
+
+export async function stats(engine: Engine): Promise<Stats> {
+  const now = engine.clock.now();
+  const queues: Stats["queues"] = {};
+  for (const q of QUEUES) {
+    const counts = await engine.queues[q].getJobCounts("wait", "active", "delayed", "prioritized", "completed", "failed");
+    queues[q] = { ...counts, paused: (await engine.queues[q].isPaused()) ? 1 : 0 };
+  }
+  await engine.redis.zremrangebyscore(engine.keys.workers(), "-inf", now - 60_000);
+  const ids = await engine.redis.zrange(engine.keys.workers(), 0, -1);
+  const docs = ids.length ? await engine.redis.mget(...ids.map((i) => engine.keys.worker(i))) : [];
+  const workers = docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as Stats["workers"][number]);
+  const paused = new Set(await engine.redis.smembers(engine.keys.networkPaused()));
+  const networks: Stats["networks"] = {};
+  for (const name of engine.networks.keys()) {
+    const breaker = await engine.limiter.breaker.state(name);
+    const buckets = await engine.errors.buckets(name, now - 3_600_000, now);
+    const byKind: Record<string, number> = {};
+    for (const b of buckets) for (const [k, n] of Object.entries(b.counts)) {
+      const kind = k.split("|")[0] ?? "unknown";
+      byKind[kind] = (byKind[kind] ?? 0) + n;
+    }
+    networks[name] = { paused: paused.has(name), breaker: breaker.state ?? "closed", errorsLastHour: byKind };
+  }
+  return { at: now, queues, workers, networks };
+}

@@ -1,0 +1,27 @@
+import { Cluster, Redis } from "ioredis";
+import type { Env } from "./env.ts";
+
+export type RedisClient = Redis | Cluster;
+
+/**
+ * One connection per process (plus the blocking ones BullMQ makes itself). maxRetriesPerRequest null: a Redis that
+ * goes away makes commands wait for the reconnect instead of failing a job half-way.
+ */
+export function createRedis(env: Pick<Env, "REDIS_URL" | "clusterNodes">, opts: { lazy?: boolean } = {}): RedisClient {
+  if (env.clusterNodes) {
+    return new Cluster(env.clusterNodes, {
+      lazyConnect: opts.lazy ?? false,
+      redisOptions: { maxRetriesPerRequest: null },
+      enableReadyCheck: true,
+    });
+  }
+  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: opts.lazy ?? false });
+}
+
+/** For request paths that must answer quickly (health checks, the console): fail fast instead of queueing. */
+export function createFastFailRedis(env: Pick<Env, "REDIS_URL" | "clusterNodes">): RedisClient {
+  if (env.clusterNodes) {
+    return new Cluster(env.clusterNodes, { redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2_000 }, enableOfflineQueue: false });
+  }
+  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false });
+}

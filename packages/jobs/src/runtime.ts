@@ -1,0 +1,71 @@
+import { createAccounts } from "./accounts.ts";
+import { loadConfig, type FanoutConfig } from "./config.ts";
+import { DEFAULT_SETTINGS, type Engine, type NetworkRuntime } from "./engine.ts";
+import { loadEnv, type Env } from "./env.ts";
+import { createErrorStats } from "./error-stats.ts";
+import { keys as makeKeys } from "./keys.ts";
+import { DEFAULT_ADAPTIVE, DEFAULT_BREAKER, createLimiter } from "./limiter/limiter.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { createRegistry } from "./networks/registry.ts";
+import { createQueues } from "./queues.ts";
+import { createRedis, type RedisClient } from "./redis.ts";
+import { loadScripts } from "./scripts.ts";
+import { createFollowerStore } from "./store/followers.ts";
+import { createTreeStore } from "./tree/tree.ts";
+import { createVault } from "./vault.ts";
+
+export interface RuntimeOptions {
+  env?: Env;
+  config?: FanoutConfig;
+  log?: Logger;
+  redis?: RedisClient;
+  clock?: { now(): number };
+}
+
+/** Builds the engine for one process: one Redis connection, one Queue per queue, every store. */
+export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & { env: Env; close(): Promise<void> }> {
+  const env = opts.env ?? loadEnv();
+  const config = opts.config ?? (await loadConfig(env.FANOUT_CONFIG));
+  const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
+  const redis = opts.redis ?? createRedis(env);
+  const clock = opts.clock ?? { now: () => Date.now() };
+  loadScripts(redis);
+  const keys = makeKeys(env.FANOUT_PREFIX);
+  const registry = createRegistry({
+    simnetUrl: env.SIMNET_URL, live: env.live,
+    timeoutMs: Object.fromEntries(Object.entries(config.tuning ?? {}).flatMap(([n, t]) => (t.timeoutMs ? [[n, t.timeoutMs]] : []))),
+    networks: config.networks ?? [],
+  });
+  const networks = new Map<string, NetworkRuntime>();
+  for (const name of registry.names()) {
+    const client = registry.require(name);
+    const t = config.tuning?.[name] ?? {};
+    networks.set(name, {
+      client,
+      limits: {
+        name, limits: t.limits ?? client.limits,
+        adaptive: { ...DEFAULT_ADAPTIVE, ...t.adaptive }, breaker: { ...DEFAULT_BREAKER, ...t.breaker },
+      },
+      pageSize: Math.min(t.pageSize ?? client.maxPageSize, client.maxPageSize),
+      window: t.window ?? 8,
+      maxPages: t.maxPages ?? 200_000,
+    });
+  }
+  const queues = createQueues(redis, keys);
+  const engine: Engine = {
+    redis, keys, queues, log, clock, networks,
+    tree: createTreeStore({ redis, keys, clock }),
+    followers: createFollowerStore({ redis, keys, clock }),
+    limiter: createLimiter({ redis, keys }),
+    accounts: createAccounts({ redis, keys, vault: createVault(env.secrets), clock }),
+    errors: createErrorStats({ redis, keys }),
+    settings: { ...DEFAULT_SETTINGS, ...(config.treeRetentionMs ? { treeRetentionMs: config.treeRetentionMs } : {}) },
+  };
+  return {
+    ...engine, env,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      if (!opts.redis) await redis.quit();
+    },
+  };
+}

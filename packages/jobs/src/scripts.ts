@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import type { RedisClient } from "./redis.ts";
+
+/**
+ * Lua scripts live in .lua files named `name-<number of keys>.lua` with a KEYS/ARGV header, and are registered once
+ * per connection with defineCommand (EVALSHA, falling back to EVAL after a SCRIPT FLUSH or a restart).
+ */
+const FILES = {
+  treeLeaf: new URL("./tree/leaf-7.lua", import.meta.url),
+  limiterAcquire: new URL("./limiter/acquire-n.lua", import.meta.url),
+  limiterObserve: new URL("./limiter/observe-2.lua", import.meta.url),
+  adaptive: new URL("./limiter/adaptive-1.lua", import.meta.url),
+  breaker: new URL("./breaker/breaker-1.lua", import.meta.url),
+  followersSwap: new URL("./store/swap-2.lua", import.meta.url),
+} as const;
+
+export type ScriptName = keyof typeof FILES;
+type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
+
+const loaded = new WeakSet<object>();
+
+export function loadScripts(redis: RedisClient): void {
+  if (loaded.has(redis)) return;
+  for (const [name, url] of Object.entries(FILES)) {
+    // `name-n.lua` takes a variable number of keys: the caller passes the count first.
+    const count = /-(\d+|n)\.lua$/.exec(url.pathname)?.[1];
+    const lua = readFileSync(url, "utf8");
+    redis.defineCommand(name, count === "n" || count === undefined ? { lua } : { numberOfKeys: Number(count), lua });
+  }
+  loaded.add(redis);
+}
+
+const VARIADIC = new Set<ScriptName>(Object.entries(FILES).filter(([, u]) => u.pathname.endsWith("-n.lua")).map(([n]) => n as ScriptName));
+
+/** Runs a registered script: keys first, then args (strings, numbers or buffers). */
+export function runScript(redis: RedisClient, name: ScriptName, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
+  loadScripts(redis);
+  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
+  if (!fn) throw new Error(`script ${name} not loaded`);
+  return VARIADIC.has(name) ? fn.call(redis, keys.length, ...keys, ...args) : fn.call(redis, ...keys, ...args);
+}

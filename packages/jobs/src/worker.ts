@@ -1,0 +1,76 @@
+import { hostname } from "node:os";
+import { Worker, type Job } from "bullmq";
+import type { Engine } from "./engine.ts";
+import { createPageProcessor } from "./processor.ts";
+import { jitterBackoff, QUEUES, type QueueName } from "./queues.ts";
+
+export interface WorkerOptions {
+  queues?: QueueName[];
+  concurrency?: number | Partial<Record<QueueName, number>>;
+  /** How long a graceful stop waits for active jobs. */
+  graceMs?: number;
+  heartbeatMs?: number;
+  version?: string;
+  metricsPort?: number | null;
+}
+
+export interface WorkerFleetMember {
+  id: string;
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { interactive: 20, default: 50, whales: 20, trickle: 10 };
+
+/**
+ * One worker process: a BullMQ Worker per queue it serves, a heartbeat for `fanout stats` and the console, and a
+ * graceful stop (no new jobs, active ones finish within the grace period). A SIGKILLed process's jobs are taken
+ * over by the others through BullMQ's stalled-job check; every page is idempotent, so they finish once in effect.
+ */
+export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFleetMember {
+  const names = opts.queues ?? [...QUEUES];
+  const id = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const processPage = createPageProcessor(engine);
+  const processor = async (job: Job, token?: string) => {
+    if (job.name === "followers.page") return processPage(job, token);
+    throw new Error(`no processor for job type "${job.name}"`);
+  };
+  const workers = names.map((q) => {
+    const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
+    const w = new Worker(q, processor, {
+      connection: engine.redis, prefix: engine.keys.queuePrefix(q), concurrency,
+      settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade) },
+      stalledInterval: 15_000, maxStalledCount: 10, lockDuration: 30_000,
+    });
+    w.on("failed", (job, err) => engine.log.warn({ jobId: job?.id, queue: q, err: err.message }, "job failed"));
+    w.on("error", (err) => engine.log.error({ queue: q, err: err.message }, "worker error"));
+    return w;
+  });
+
+  const beat = async () => {
+    const active = workers.reduce((n, w) => n + ((w as unknown as { running?: number }).running ?? 0), 0);
+    const doc = { id, host: hostname(), pid: process.pid, queues: names, active, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: opts.metricsPort ?? null };
+    const p = engine.redis.pipeline();
+    p.set(engine.keys.worker(id), JSON.stringify(doc), "PX", (opts.heartbeatMs ?? 5_000) * 3);
+    p.zadd(engine.keys.workers(), doc.at, id);
+    await p.exec();
+  };
+  const timer = setInterval(() => void beat().catch((err: unknown) => engine.log.warn({ err: (err as Error).message }, "heartbeat failed")), opts.heartbeatMs ?? 5_000);
+  timer.unref();
+  void beat().catch((err: unknown) => engine.log.warn({ err: (err as Error).message }, "heartbeat failed"));
+
+  return {
+    id, workers,
+    async stop() {
+      clearInterval(timer);
+      const grace = opts.graceMs ?? 30_000;
+      const closing = Promise.all(workers.map((w) => w.close()));
+      const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), grace).unref());
+      if ((await Promise.race([closing.then(() => "closed" as const), timeout])) === "timeout") {
+        engine.log.warn({ graceMs: grace }, "active jobs did not finish within the grace period; forcing close");
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await engine.redis.pipeline().del(engine.keys.worker(id)).zrem(engine.keys.workers(), id).exec();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLimiter, DEFAULT_ADAPTIVE, DEFAULT_BREAKER, type Limiter, type NetworkLimits } from "../src/limiter/limiter.ts";
+import { testRedis } from "./helpers.ts";
+
+describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
+  let ctx: Awaited<ReturnType<typeof testRedis>>;
+  let t = 1_000_000;
+  let limiter: Limiter;
+  const clock = { now: () => t };
+  const twitter: NetworkLimits = { name: "twitter", limits: [{ scope: "token", max: 3, windowMs: 1_000 }], adaptive: DEFAULT_ADAPTIVE, breaker: DEFAULT_BREAKER };
+  const call = { tokenRef: "a", paging: false, endpoint: "followers" };
+  beforeEach(async () => {
+    ctx = await testRedis();
+    t = 1_000_000;
+    limiter = createLimiter({ redis: ctx.redis, keys: ctx.keys, clock });
+  });
+  afterEach(() => ctx.cleanup());
+
+  it("admits max calls per sliding window and says exactly how long to wait", async () => {
+    for (let i = 0; i < 3; i++) { expect((await limiter.acquire(twitter, call)).go).toBe(true); t += 100; }
+    const v = await limiter.acquire(twitter, call);
+    expect(v).toMatchObject({ go: false, reason: "limit" });
+    if (!v.go) expect(v.waitMs).toBe(1_000_000 + 1_000 - t + 1);
+    t = 1_000_000 + 1_001;
+    expect((await limiter.acquire(twitter, call)).go).toBe(true);
+  });
+
+  it("charges all factors or none", async () => {
+    const both: NetworkLimits = { ...twitter, name: "mastodon", limits: [{ scope: "token", max: 5, windowMs: 1_000 }, { scope: "token", max: 1, windowMs: 1_000, paging: true }] };
+    expect((await limiter.acquire(both, { ...call, paging: true })).go).toBe(true);
+    expect((await limiter.acquire(both, { ...call, paging: true })).go).toBe(false); // the paging factor refuses…
+    for (let i = 0; i < 4; i++) expect((await limiter.acquire(both, call)).go).toBe(true); // …and charged nothing to the other
+    expect((await limiter.acquire(both, call)).go).toBe(false);
+  });
+
+  it("takes the API's word: remaining 0 blocks the factor fleet-wide until the reset", async () => {
+    expect((await limiter.acquire(twitter, call)).go).toBe(true);
+    await limiter.observe(twitter, call, { limit: 3, remaining: 0, resetAtMs: t + 800 }, false);
+    const v = await limiter.acquire(twitter, call);
+    expect(v.go).toBe(false);
+    if (!v.go) expect(v.waitMs).toBe(800);
+  });
+
+  it("adds the calls it did not make when the headers say fewer remain", async () => {
+    await limiter.observe(twitter, call, { limit: 3, remaining: 1, resetAtMs: t + 500 }, false);
+    expect((await limiter.acquire(twitter, call)).go).toBe(true);
+    expect((await limiter.acquire(twitter, call)).go).toBe(false);
+  });
+
+  it("adaptive: cuts on a throttle, then regrows toward the last refused rate", async () => {
+    const linkedin: NetworkLimits = { name: "linkedin", limits: [], adaptive: { ...DEFAULT_ADAPTIVE, initialRate: 10 }, breaker: DEFAULT_BREAKER };
+    expect((await limiter.acquire(linkedin, call)).go).toBe(true);
+    t += 5_000; // slow start: 10/s doubling each second
+    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(320, 0);
+    await limiter.observe(linkedin, call, null, true);
+    const cut = await limiter.adaptiveState(linkedin);
+    expect(cut.ceiling).toBeCloseTo(320, 0);
+    expect(cut.rate).toBeCloseTo(0.7 * 320, 0);
+    await limiter.observe(linkedin, call, null, true); // a refusal of a call sent before the cut: no second cut
+    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(0.7 * 320, 0);
+    t += 3_000; // concave regrowth: most of the way back, still below the ceiling
+    const mid = (await limiter.adaptiveState(linkedin)).rate;
+    expect(mid).toBeGreaterThan(0.9 * 320);
+    expect(mid).toBeLessThan(320);
+    t += 10_000; // then it probes past it
+    expect((await limiter.adaptiveState(linkedin)).rate).toBeGreaterThan(320);
+  });
+
+  it("breaker opens after consecutive failures, lets one probe through after the cooldown", async () => {
+    for (let i = 0; i < DEFAULT_BREAKER.threshold - 1; i++) expect((await limiter.breaker.failure(twitter)).open).toBe(false);
+    expect((await limiter.breaker.failure(twitter)).open).toBe(true);
+    expect(await limiter.acquire(twitter, call)).toMatchObject({ go: false, reason: "breaker" });
+    t += DEFAULT_BREAKER.baseCooldownMs;
+    expect(await limiter.acquire(twitter, call)).toMatchObject({ go: true, probe: true });
+    expect(await limiter.acquire(twitter, call)).toMatchObject({ go: false, reason: "breaker" });
+    await limiter.breaker.success(twitter);
+    expect((await limiter.acquire(twitter, call)).go).toBe(true);
+  });
+});

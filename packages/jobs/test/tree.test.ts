@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTreeStore, type TreeStore } from "../src/tree/tree.ts";
+import { testRedis } from "./helpers.ts";
+
+describe("tree (leaf-7.lua on real Redis)", () => {
+  let ctx: Awaited<ReturnType<typeof testRedis>>;
+  let tree: TreeStore;
+  beforeEach(async () => {
+    ctx = await testRedis();
+    tree = createTreeStore({ redis: ctx.redis, keys: ctx.keys, clock: { now: () => 1_000 } });
+  });
+  afterEach(() => ctx.cleanup());
+
+  it("answers unknown (never pending) for a tree it knows nothing about", async () => {
+    expect((await tree.read("nope")).state).toBe("unknown");
+  });
+
+  it("is done only when the last page is stored, counting a page that runs twice once", async () => {
+    await tree.create("t1", [{ node: "twitter:a", firstLeaf: "p0" }], {});
+    expect((await tree.read("t1")).state).toBe("pending");
+    await tree.setState("t1", "twitter:a", "p0", "running");
+    const r0 = await tree.done("t1", "twitter:a", "p0", { ids: ["1", "2"], successors: ["p1"], nextCursor: "c1" });
+    expect(r0).toMatchObject({ nodeState: "running", treeState: "", added: 2, registered: ["p1"] });
+    // the same page again (a stalled job re-run): no double count, same successors reported
+    const again = await tree.done("t1", "twitter:a", "p0", { ids: ["1", "2"], successors: ["p1"], nextCursor: "c1" });
+    expect(again).toMatchObject({ added: 0, registered: ["p1"] });
+    expect((await tree.read("t1")).counts).toMatchObject({ done: 1, pending: 1 });
+    await tree.setState("t1", "twitter:a", "p1", "running");
+    const r1 = await tree.done("t1", "twitter:a", "p1", { ids: ["2", "3"], successors: [] });
+    expect(r1.nodeState).toBe("committing");
+    expect((await tree.read("t1")).state).toBe("running");
+    const c = await tree.commit("t1", "twitter:a");
+    expect(c).toMatchObject({ nodeState: "done", treeState: "done" });
+    const doc = await tree.read("t1");
+    expect(doc).toMatchObject({ state: "done", counts: { done: 2, pending: 0, running: 0, failed: 0 } });
+    expect(await ctx.redis.scard(ctx.keys.treeStaging("t1", "twitter:a"))).toBe(3);
+  });
+
+  it("settles partial when a page fails for good, and requeue reopens exactly that page", async () => {
+    await tree.create("t2", [{ node: "x:a", firstLeaf: "o0" }, { node: "x:b", firstLeaf: "o0" }], {});
+    await tree.done("t2", "x:a", "o0", { ids: ["1"], successors: ["o50"] });
+    const f = await tree.fail("t2", "x:a", "o50", { error: "boom", kind: "transient" });
+    expect(f.nodeState).toBe("partial");
+    await tree.done("t2", "x:b", "o0", { ids: [], successors: [] });
+    const settled = await tree.commit("t2", "x:b");
+    expect(settled.treeState).toBe("partial");
+    const doc = await tree.read("t2");
+    expect(doc.failed).toEqual([expect.objectContaining({ node: "x:a", page: "o50", error: "boom", kind: "transient" })]);
+    await tree.requeue("t2", "x:a", "o50");
+    await tree.requeue("t2", "x:a", "o50"); // twice is once
+    expect((await tree.read("t2"))).toMatchObject({ state: "running", counts: { failed: 0, pending: 1 } });
+    await tree.setState("t2", "x:a", "o50", "running");
+    expect((await tree.done("t2", "x:a", "o50", { ids: ["2"], successors: [] })).nodeState).toBe("committing");
+    expect((await tree.commit("t2", "x:a")).treeState).toBe("done");
+  });
+
+  it("stops paging on a repeated cursor or an endless page, recording an anomaly", async () => {
+    await tree.create("t3", [{ node: "f:a", firstLeaf: "p0" }, { node: "l:b", firstLeaf: "o0" }], {});
+    await tree.done("t3", "f:a", "p0", { ids: ["1"], successors: ["p1"], nextCursor: "c" });
+    const rep = await tree.done("t3", "f:a", "p1", { ids: ["2"], successors: ["p2"], nextCursor: "c" });
+    expect(rep.registered).toEqual([]);
+    expect((await tree.node("t3", "f:a"))?.anomaly).toMatch(/repeated cursor/);
+    await tree.done("t3", "l:b", "o0", { ids: ["9"], successors: ["o50"] });
+    const endless = await tree.done("t3", "l:b", "o50", { ids: ["9"], successors: ["o100"], stopIfNoNew: "anomaly" });
+    expect(endless.registered).toEqual([]);
+    expect(endless.nodeState).toBe("committing");
+    await tree.commit("t3", "f:a");
+    expect((await tree.commit("t3", "l:b")).treeState).toBe("partial");
+  });
+
+  it("ignores a page the tree never registered (an orphan job does nothing)", async () => {
+    await tree.create("t4", [{ node: "x:a", firstLeaf: "o0" }], {});
+    expect((await tree.setState("t4", "x:a", "o999", "running")).nodeState).toBe("orphan");
+    expect((await tree.read("t4")).counts.running).toBe(0);
+  });
+
+  it("reads a tree in O(1) commands and its children in pages", async () => {
+    const nodes = Array.from({ length: 120 }, (_, i) => ({ node: `x:${i}`, firstLeaf: "o0" }));
+    await tree.create("t5", nodes, {});
+    const first = await tree.children("t5", 0, 50);
+    expect(first.nodes).toHaveLength(50);
+    expect(first.next).toBe(50);
+    const last = await tree.children("t5", 100, 50);
+    expect(last.nodes.map((n) => n.node)).toEqual(nodes.slice(100).map((n) => n.node));
+    expect(last.next).toBeNull();
+  });
+});
