@@ -16,6 +16,8 @@ export interface NetworkTuning {
   window?: number;
   maxPages?: number;
   timeoutMs?: number;
+  authRetryDelayMs?: number;
+  sizeFirst?: boolean;
   limits?: LimitFactor[];
   adaptive?: Partial<AdaptiveParams>;
   breaker?: Partial<BreakerParams>;
@@ -26,6 +28,7 @@ export interface FanoutConfig {
   tuning?: Record<string, NetworkTuning>;
   whaleThreshold?: number;
   treeRetentionMs?: number;
+  backoffBaseMs?: number;
 }
 
 const Factor = z.object({
@@ -38,13 +41,16 @@ const Tuning = z.object({
   window: z.number().int().min(1).max(1_000).optional(),
   maxPages: z.number().int().positive().optional(),
   timeoutMs: z.number().int().positive().max(300_000).optional(),
+  authRetryDelayMs: z.number().int().min(0).max(600_000).optional(),
+  sizeFirst: z.boolean().optional(),
   limits: z.array(Factor).optional(),
   adaptive: z.object({
     initialRate: z.number().positive(), minRate: z.number().positive(), maxRate: z.number().positive(), beta: z.number().gt(0).lt(1),
     c: z.number().positive(), doublingMs: z.number().positive(), toleranceMs: z.number().min(0), cooldownMs: z.number().min(0),
   }).partial().strict().optional(),
   breaker: z.object({
-    threshold: z.number().int().positive(), baseCooldownMs: z.number().positive(), maxCooldownMs: z.number().positive(), probeLeaseMs: z.number().positive(),
+    threshold: z.number().int().positive(), ratio: z.number().gt(0).max(1), minAccounts: z.number().int().positive(), bucketMs: z.number().positive(),
+    baseCooldownMs: z.number().positive(), maxCooldownMs: z.number().positive(), probeLeaseMs: z.number().positive(),
   }).partial().strict().optional(),
 }).strict();
 
@@ -53,6 +59,7 @@ const ConfigSchema = z.object({
   tuning: z.record(z.string(), Tuning).optional(),
   whaleThreshold: z.number().int().positive().optional(),
   treeRetentionMs: z.number().int().positive().optional(),
+  backoffBaseMs: z.number().int().positive().max(600_000).optional(),
 }).strict();
 
 export function defineConfig(config: FanoutConfig): FanoutConfig {

@@ -8,6 +8,7 @@ import type { Queues } from "./queues.ts";
 import type { RedisClient } from "./redis.ts";
 import type { FollowerStore } from "./store/followers.ts";
 import type { TreeStore } from "./tree/tree.ts";
+import type { Whales } from "./whales.ts";
 
 /** A network as the engine runs it: its client, its limits and how it pages. */
 export interface NetworkRuntime {
@@ -17,6 +18,10 @@ export interface NetworkRuntime {
   /** Offset pages of unknown total kept in flight. */
   window: number;
   maxPages: number;
+  /** Make the profile call for the follower total before paging (whale detection), where pages carry none. */
+  sizeFirst: boolean;
+  /** > 0: an auth error is retried once after this delay before the account is marked disconnected. */
+  authRetryDelayMs: number;
 }
 
 /** Everything a worker, the CLI and the console share: built once per process (runtime.ts). */
@@ -29,6 +34,7 @@ export interface Engine {
   limiter: Limiter;
   accounts: Accounts;
   errors: ErrorStats;
+  whales: Whales;
   networks: Map<string, NetworkRuntime>;
   log: Logger;
   clock: { now(): number };
@@ -40,15 +46,17 @@ export interface EngineSettings {
   treeRetentionMs: number;
   /** Waits shorter than this are slept in-process rather than round-tripping the job through the delayed set. */
   inlineWaitMs: number;
+  /** Transient failures retry after a random delay in [0, base · 2^attempt) (full jitter), capped. */
+  backoffBaseMs: number;
+  backoffCapMs: number;
   /** How long a parked job (account disconnected) waits for a reconnect before anyone looks at it again. */
   parkMs: number;
-  /** Delay before the one retry of an auth error (LinkedIn's fresh tokens answer 65601 for a while). */
-  authRetryDelayMs: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   treeRetentionMs: 7 * 24 * 3_600_000,
   inlineWaitMs: 250,
+  backoffBaseMs: 1_000,
+  backoffCapMs: 60_000,
   parkMs: 365 * 24 * 3_600_000,
-  authRetryDelayMs: 5_000,
 };

@@ -42,10 +42,19 @@ export function keys(prefix: string) {
     limitKeys: (network: string) => `${rl(network)}:keys`,
 
     breaker: (network: string) => `${rl(network)}:breaker`,
+    breakerAccounts: (network: string) => `${rl(network)}:breaker:accounts`,
     networkPaused: () => `${prefix}:{ops}:paused-networks`,
+    whales: () => `${prefix}:{ops}:whales`,
     errorBuckets: (network: string) => `${prefix}:{err.${network}}:buckets`,
     errorSamples: (network: string) => `${prefix}:{err.${network}}:samples`,
     audit: () => `${prefix}:{ops}:audit`,
+    /** Console operators: names by creation time, and one hash per operator (role, scrypt hash, session epoch). */
+    operators: () => `${prefix}:{ops}:operators`,
+    operator: (name: string) => `${prefix}:{ops}:operator:${name}`,
+    /** Sign-in attempts of one (client address, name) pair, by digest: bounded key size whatever a client sends. */
+    loginAttempts: (digest: string) => `${prefix}:{ops}:login:${digest}`,
+    /** Console sessions signed out before they expired. */
+    revokedSession: (sid: string) => `${prefix}:{ops}:revoked:${sid}`,
     workers: () => `${prefix}:{ops}:workers`,
     worker: (id: string) => `${prefix}:{ops}:worker:${id}`,
   };

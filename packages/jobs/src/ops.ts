@@ -2,7 +2,8 @@ import type { Job } from "bullmq";
 import { parseAccount } from "./accounts.ts";
 import type { Engine } from "./engine.ts";
 import { parsePayload } from "./payloads.ts";
-import { isQueueName, pageJobId, QUEUES, type QueueName } from "./queues.ts";
+import { isQueueName, pageJobId, PRIORITIES, QUEUES, type QueueName } from "./queues.ts";
+import { publishSettled } from "./settle.ts";
 import type { TreeDoc } from "./tree/tree.ts";
 
 /**
@@ -207,4 +208,125 @@ export async function stats(engine: Engine): Promise<Stats> {
     networks[name] = { paused: paused.has(name), breaker: breaker.state ?? "closed", errorsLastHour: byKind };
   }
   return { at: now, queues, workers, networks };
+}
+
+const OPEN_LEAF = new Set(["pending", "delayed", "parked"]);
+
+/**
+ * An account's jobs that have not run yet, found through its recent trees' open pages (no extra index to keep):
+ * the cost is bounded by the open pages of the account's last `trees` syncs.
+ */
+export async function waitingJobsOf(engine: Engine, account: string, trees = 5): Promise<Job[]> {
+  const { network, id } = requireAccount(account);
+  const node = `${network}:${id}`;
+  const treeIds = await engine.redis.zrevrange(engine.keys.treesByAccount(node), 0, trees - 1);
+  const jobs: Job[] = [];
+  for (const treeId of treeIds) {
+    let cursor: string | null = "0";
+    while (cursor !== null) {
+      const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, node, cursor, 500);
+      cursor = res.next;
+      const open = res.leaves.filter((l) => OPEN_LEAF.has(l.state));
+      for (const l of open) {
+        const jobId = pageJobId(treeId, network, id, l.page);
+        for (const q of QUEUES) {
+          const job = await engine.queues[q].getJob(jobId);
+          if (job && ((await job.isWaiting()) || (await job.isDelayed()))) { jobs.push(job); break; }
+        }
+      }
+    }
+  }
+  return jobs;
+}
+
+/**
+ * Moves an account (and its waiting jobs) to the whale queue, or back. Idempotent by job id, so safe across cluster
+ * slots and safe to run twice: add to the target queue first, then remove from the old one.
+ */
+export async function setWhale(engine: Engine, account: string, on: boolean, actor: Actor = CLI): Promise<{ account: string; whale: boolean; moved: number }> {
+  const { network, id } = requireAccount(account);
+  const node = `${network}:${id}`;
+  if (!(await engine.accounts.info(network, id)) && !(await engine.redis.exists(engine.keys.treesByAccount(node)))) {
+    throw new NotFoundError(`unknown account ${account}`);
+  }
+  if (on) await engine.whales.flag(node, "moved by an operator", null, true);
+  else await engine.whales.unflag(node);
+  const target: QueueName = on ? "whales" : "default";
+  let moved = 0;
+  for (const job of await waitingJobsOf(engine, node)) {
+    if (job.queueName === target) continue;
+    const delayedUntil = (await job.isDelayed()) ? job.timestamp + (job.opts.delay ?? 0) : 0;
+    await engine.queues[target].add(job.name, job.data, {
+      jobId: job.id, ...(job.opts.priority ? { priority: job.opts.priority } : {}),
+      ...(delayedUntil > engine.clock.now() ? { delay: delayedUntil - engine.clock.now() } : {}),
+    });
+    await job.remove();
+    moved++;
+  }
+  await audit(engine, actor, on ? "whale-on" : "whale-off", { account: node, moved });
+  return { account: node, whale: on, moved };
+}
+
+/** Changes the priority of an account's waiting jobs. */
+export async function reprioritize(engine: Engine, account: string, priority: keyof typeof PRIORITIES, actor: Actor = CLI): Promise<{ account: string; priority: string; changed: number }> {
+  if (!(priority in PRIORITIES)) throw new InputError(`priority must be one of ${Object.keys(PRIORITIES).join(", ")}`);
+  const node = `${requireAccount(account).network}:${requireAccount(account).id}`;
+  let changed = 0;
+  for (const job of await waitingJobsOf(engine, node)) {
+    await job.changePriority({ priority: PRIORITIES[priority] });
+    changed++;
+  }
+  await audit(engine, actor, "reprioritize", { account: node, priority, changed });
+  return { account: node, priority, changed };
+}
+
+/** Cancels a sync: its waiting pages are removed and recorded as failed (cancelled), so the tree settles partial or failed. */
+export async function cancelTree(engine: Engine, treeId: string, actor: Actor = CLI): Promise<{ treeId: string; cancelled: number }> {
+  const meta = await engine.tree.meta(treeId);
+  if (!meta.state) throw new NotFoundError(`unknown tree ${treeId}`);
+  await engine.redis.hset(engine.keys.treeMeta(treeId), "cancelled", "1");
+  const accounts = meta.accounts ? (JSON.parse(meta.accounts) as string[]) : [];
+  let cancelled = 0;
+  for (const account of accounts) {
+    const { network, id } = requireAccount(account);
+    let cursor: string | null = "0";
+    while (cursor !== null) {
+      const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, account, cursor, 500);
+      cursor = res.next;
+      for (const l of res.leaves.filter((x) => OPEN_LEAF.has(x.state))) {
+        for (const q of QUEUES) {
+          const job = await engine.queues[q].getJob(pageJobId(treeId, network, id, l.page));
+          if (job && ((await job.isWaiting()) || (await job.isDelayed()))) { await job.remove(); break; }
+        }
+        const r = await engine.tree.fail(treeId, account, l.page, { error: "cancelled by an operator", kind: "cancelled" });
+        cancelled++;
+        if (r.treeState) await publishSettled(engine, treeId, r.treeState);
+      }
+    }
+  }
+  await audit(engine, actor, "cancel-tree", { treeId, cancelled });
+  return { treeId, cancelled };
+}
+
+export interface AuditEntry { id: string; at: number; who: string; via: string; action: string; details: Record<string, unknown> }
+
+/** The audit log, newest first, one page at a time (`before` is the last id seen). */
+export async function auditLog(engine: Engine, opts: { limit?: number; before?: string; action?: string; who?: string } = {}): Promise<AuditEntry[]> {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  const out: AuditEntry[] = [];
+  let end = opts.before ? `(${opts.before}` : "+";
+  for (let rounds = 0; out.length < limit && rounds < 20; rounds++) {
+    const rows = (await engine.redis.xrevrange(engine.keys.audit(), end, "-", "COUNT", limit * 2)) as [string, string[]][];
+    if (!rows.length) break;
+    for (const [id, flat] of rows) {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i] ?? ""] = flat[i + 1] ?? "";
+      const e: AuditEntry = { id, at: Number(f.at), who: f.who ?? "", via: f.via ?? "", action: f.action ?? "", details: JSON.parse(f.details ?? "{}") as Record<string, unknown> };
+      if ((opts.action && e.action !== opts.action) || (opts.who && e.who !== opts.who)) continue;
+      out.push(e);
+      if (out.length >= limit) break;
+    }
+    end = `(${rows[rows.length - 1]?.[0] ?? "0"}`;
+  }
+  return out;
 }

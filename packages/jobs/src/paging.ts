@@ -21,11 +21,15 @@ export interface PagingPlan {
 
 export interface PagingConfig { style: PagingStyle; window: number; maxPages: number }
 
-export function firstPage(base: Omit<PagePayload, "page" | "cursor" | "offset" | "mode" | "window" | "authRetried">, style: PagingStyle, window: number): PagePayload {
-  return { ...base, page: style === "cursor" ? "p0" : "o0", cursor: null, offset: 0, mode: style === "cursor" ? "cursor" : "known", window, authRetried: false };
+/** The first job of an account: its size call where the network has one and pages carry no total, else page one. */
+export function firstPage(base: Omit<PagePayload, "page" | "cursor" | "offset" | "mode" | "window" | "authRetried">, style: PagingStyle, window: number, sizeFirst = false): PagePayload {
+  const start = { ...base, cursor: null, offset: 0, window, authRetried: false };
+  if (sizeFirst) return { ...start, page: "s0", mode: "size" };
+  return { ...start, page: style === "cursor" ? "p0" : "o0", mode: style === "cursor" ? "cursor" : "known" };
 }
 
 export function planNext(p: PagePayload, page: Page, cfg: PagingConfig, pagesSoFar: number): PagingPlan {
+  if (p.mode === "size") return { successors: [], nextCursor: null, stopIfNoNew: false };
   const at = (offset: number, mode: PagePayload["mode"]): PagePayload => ({ ...p, page: `o${offset}`, offset, cursor: null, mode, authRetried: false });
   const n = page.ids.length;
 

@@ -7,7 +7,8 @@ import { z } from "zod";
 const id = z.string().min(1).max(256);
 const network = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "network names are lowercase letters, digits, _ or -");
 
-export const PageMode = z.enum(["cursor", "known", "window", "fill"]);
+/** size: one profile call for the follower total before paging (whale detection); then the modes of paging.ts. */
+export const PageMode = z.enum(["size", "cursor", "known", "window", "fill"]);
 
 export const jobs = {
   /** One page of an account's followers: exactly one API call. */
@@ -17,8 +18,8 @@ export const jobs = {
     accountId: id,
     /** The account whose token makes the call (itself, or another account for networks that serve any list). */
     authAccount: id,
-    /** The page's key within its node: p<index> for cursor paging, o<offset> for offsets. */
-    page: z.string().regex(/^[po]\d+$/),
+    /** The page's key within its node: p<index> for cursor paging, o<offset> for offsets, s0 for the size call. */
+    page: z.string().regex(/^[pos]\d+$/),
     cursor: z.string().max(2048).nullable(),
     offset: z.number().int().min(0),
     pageSize: z.number().int().min(1).max(10_000),

@@ -1,10 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Engine, NetworkRuntime } from "./engine.ts";
 import { NetworkError, assertNever } from "./networks/errors.ts";
-import type { Page } from "./networks/types.ts";
+import type { Page, RateObservation } from "./networks/types.ts";
 import { planNext } from "./paging.ts";
 import { parsePayload, PayloadError, type PagePayload } from "./payloads.ts";
-import { pageJobId } from "./queues.ts";
+import { isQueueName, pageJobId, type QueueName } from "./queues.ts";
 import { publishSettled } from "./settle.ts";
 
 /**
@@ -12,13 +12,17 @@ import { publishSettled } from "./settle.ts";
  * stored (and successors launched) | waiting for a limit or the breaker (no attempt spent) | parked until the account
  * reconnects | retried with backoff (transient) | failed for good (permanent, or out of attempts).
  */
+type Outcome = { ids: number; successors: number } | { skipped: string };
+interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string }
+
 export function createPageProcessor(engine: Engine) {
   let paused = { at: 0, set: new Set<string>() };
   const pausedNetworks = async (): Promise<Set<string>> => {
     if (engine.clock.now() - paused.at > 1_000) paused = { at: engine.clock.now(), set: new Set(await engine.redis.smembers(engine.keys.networkPaused())) };
     return paused.set;
   };
-  return async function processPage(job: Job, token?: string): Promise<{ ids: number; successors: number } | { skipped: string }> {
+
+  return async function processPage(job: Job, token?: string): Promise<Outcome> {
     let p: PagePayload;
     try {
       p = parsePayload("followers.page", job.data);
@@ -32,11 +36,12 @@ export function createPageProcessor(engine: Engine) {
       await failLeaf(engine, job, p, node, `unknown network ${p.network}`, "permanent");
       throw new UnrecoverableError(`unknown network ${p.network}`);
     }
-    if ((await pausedNetworks()).has(p.network)) return delay(engine, job, token, p, node, 2_000);
+    const ctx: Ctx = { engine, net, job, token, p, node };
+    if ((await pausedNetworks()).has(p.network)) return delay(ctx, 2_000);
     const tokens = await engine.accounts.tokens(p.network, p.authAccount);
-    if (!tokens) return park(engine, job, token, p, node, "account not connected");
+    if (!tokens) return park(ctx, "account not connected");
 
-    const call = { tokenRef: p.authAccount, paging: p.cursor !== null || p.offset > 0, endpoint: "followers" };
+    const call = callShape(p);
     let probe = false;
     for (let tries = 0; ; tries++) {
       const verdict = await engine.limiter.acquire(net.limits, call);
@@ -45,39 +50,77 @@ export function createPageProcessor(engine: Engine) {
         await sleep(verdict.waitMs);
         continue;
       }
-      return delay(engine, job, token, p, node, verdict.waitMs);
+      return delay(ctx, verdict.waitMs);
     }
-
     const started = await engine.tree.setState(p.treeId, node, p.page, "running");
     if (started.nodeState === "orphan" || started.nodeState === "unknown") return { skipped: `tree ${started.nodeState}` };
 
-    let page: Page;
     try {
-      page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, { token: tokens.token });
+      if (p.mode === "size") {
+        if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
+        const { total, rate } = await net.client.fetchTotal(p.accountId, { token: tokens.token });
+        await afterCall(ctx, rate, probe);
+        return storeSize(ctx, total);
+      }
+      const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, { token: tokens.token });
+      await afterCall(ctx, page.rate, probe);
+      return storePage(ctx, page);
     } catch (err) {
-      return handleFailure(engine, net, job, token, p, node, err, probe);
+      return handleFailure(ctx, err, probe);
     }
-    await Promise.all([
-      engine.limiter.observe(net.limits, call, page.rate, false),
-      probe ? engine.limiter.breaker.success(net.limits) : undefined,
-    ]);
-    return store(engine, net, job, p, node, page);
   };
 }
 
-async function store(engine: Engine, net: NetworkRuntime, job: Job, p: PagePayload, node: string, page: Page) {
-  const pages = Number(p.page.slice(1)) / (p.mode === "cursor" ? 1 : p.pageSize);
+function callShape(p: PagePayload) {
+  return { tokenRef: p.authAccount, paging: p.cursor !== null || p.offset > 0, endpoint: p.mode === "size" ? "profile" : "followers" };
+}
+
+async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null, probe: boolean): Promise<void> {
+  await Promise.all([
+    engine.limiter.observe(net.limits, callShape(p), rate, false),
+    probe ? engine.limiter.breaker.success(net.limits) : undefined,
+  ]);
+}
+
+/** The profile's follower total decides where the paging runs: a whale's pages go to the whales queue. */
+async function storeSize(ctx: Ctx, total: number): Promise<Outcome> {
+  const { engine, p, node } = ctx;
+  await detectWhale(ctx, total);
+  const first: PagePayload = { ...p, page: "p0", mode: "cursor", cursor: null, offset: 0, authRetried: false };
+  const res = await engine.tree.done(p.treeId, node, p.page, { ids: [], successors: [first.page], total });
+  return launch(ctx, [first], res);
+}
+
+async function storePage(ctx: Ctx, page: Page): Promise<Outcome> {
+  const { engine, net, p, node } = ctx;
+  if (p.offset === 0 && page.total !== null && page.total > 0 && (p.page === "o0" || p.page === "p0")) await detectWhale(ctx, page.total);
+  const pages = p.mode === "cursor" ? Number(p.page.slice(1)) : Math.floor(p.offset / p.pageSize);
   const plan = planNext(p, page, { style: net.client.paging, window: p.window, maxPages: net.maxPages }, pages);
   const res = await engine.tree.done(p.treeId, node, p.page, {
     ids: page.ids, successors: plan.successors.map((s) => s.page), total: page.total,
     nextCursor: plan.nextCursor, stopIfNoNew: plan.stopIfNoNew, ...(plan.anomaly ? { anomaly: plan.anomaly } : {}),
   });
+  const out = await launch(ctx, plan.successors, res);
+  return { ids: page.ids.length, successors: "successors" in out ? out.successors : 0 };
+}
+
+async function detectWhale({ engine, p, node }: Ctx, total: number): Promise<void> {
+  if (total > engine.whales.threshold && !(await engine.whales.isWhale(node))) {
+    await engine.whales.flag(node, `follower total ${total} above the threshold ${engine.whales.threshold}`, total, false);
+    engine.log.info({ account: node, total, treeId: p.treeId }, "whale detected");
+  }
+}
+
+/** Enqueues the successors the tree accepted, in the account's queue (whales go to `whales`), then settles. */
+async function launch(ctx: Ctx, successors: PagePayload[], res: { nodeState: string; treeState: string; registered: string[] }): Promise<Outcome> {
+  const { engine, job, p, node } = ctx;
   const registered = new Set(res.registered);
-  const launch = plan.successors.filter((s) => registered.has(s.page));
-  if (launch.length) {
-    const queue = engine.queues[job.queueName as keyof typeof engine.queues] ?? engine.queues.default;
-    for (let i = 0; i < launch.length; i += 1_000) {
-      await queue.addBulk(launch.slice(i, i + 1_000).map((s) => ({
+  const go = successors.filter((s) => registered.has(s.page));
+  if (go.length) {
+    const from: QueueName = isQueueName(job.queueName) ? job.queueName : "default";
+    const queue = engine.queues[await engine.whales.route(node, from)];
+    for (let i = 0; i < go.length; i += 1_000) {
+      await queue.addBulk(go.slice(i, i + 1_000).map((s) => ({
         name: "followers.page", data: s,
         opts: { jobId: pageJobId(s.treeId, s.network, s.accountId, s.page), ...(job.opts.priority ? { priority: job.opts.priority } : {}) },
       })));
@@ -85,7 +128,7 @@ async function store(engine: Engine, net: NetworkRuntime, job: Job, p: PagePaylo
   }
   if (res.nodeState === "committing") await commitNode(engine, p.treeId, p.network, p.accountId);
   else if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
-  return { ids: page.ids.length, successors: launch.length };
+  return { ids: 0, successors: go.length };
 }
 
 /** The node finished with no failed page: swap its set in for readers, then let the tree settle. */
@@ -97,9 +140,10 @@ export async function commitNode(engine: Engine, treeId: string, network: string
   if (res.treeState) await publishSettled(engine, treeId, res.treeState);
 }
 
-async function handleFailure(engine: Engine, net: NetworkRuntime, job: Job, token: string | undefined, p: PagePayload, node: string, err: unknown, probe: boolean): Promise<never> {
+async function handleFailure(ctx: Ctx, err: unknown, probe: boolean): Promise<never> {
+  const { engine, net, job, p, node } = ctx;
   if (!(err instanceof NetworkError)) throw err; // a bug or Redis trouble: spend an attempt, keep the stack
-  const call = { tokenRef: p.authAccount, paging: p.cursor !== null || p.offset > 0, endpoint: "followers" };
+  const call = callShape(p);
   await engine.errors.record(p.network, {
     at: engine.clock.now(), kind: err.kind, code: err.code ?? (err.status ? String(err.status) : "none"), status: err.status ?? null,
     message: err.message, account: node, jobId: job.id ?? "",
@@ -110,33 +154,28 @@ async function handleFailure(engine: Engine, net: NetworkRuntime, job: Job, toke
     case "rate_limited": { // wait without spending an attempt
       await engine.limiter.observe(net.limits, call, err.rate ?? null, true);
       const verdict = await engine.limiter.acquire(net.limits, call);
-      const wait = Math.max(err.retryAfterMs ?? 0, verdict.go ? 0 : verdict.waitMs, 50);
-      return delay(engine, job, token, p, node, wait);
+      return delay(ctx, Math.max(err.retryAfterMs ?? 0, verdict.go ? 0 : verdict.waitMs, 50));
     }
     case "outage": {
-      const b = await engine.limiter.breaker.failure(net.limits);
-      return delay(engine, job, token, p, node, Math.max(b.retryInMs, 1_000));
+      const b = await engine.limiter.breaker.failure(net.limits, node);
+      return delay(ctx, Math.max(b.retryInMs, 1_000));
     }
     case "transient": {
-      const b = await engine.limiter.breaker.failure(net.limits);
+      const b = await engine.limiter.breaker.failure(net.limits, node);
       // The failure opened (or met) an open breaker: an outage, not this page's fault: no attempt spent.
-      if (b.open || probe) return delay(engine, job, token, p, node, Math.max(b.retryInMs, 1_000));
-      const attempts = job.opts.attempts ?? 1;
-      if (job.attemptsMade + 1 >= attempts) {
-        await failLeaf(engine, job, p, node, err.message, err.kind);
-      } else {
-        await engine.tree.setState(p.treeId, node, p.page, "delayed");
-      }
+      if (b.open || probe) return delay(ctx, Math.max(b.retryInMs, 1_000));
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await failLeaf(engine, job, p, node, err.message, err.kind);
+      else await engine.tree.setState(p.treeId, node, p.page, "delayed");
       throw err;
     }
     case "auth_invalid": {
       engine.accounts.forget(p.network, p.authAccount);
-      if (!p.authRetried) { // a fresh grant can answer "revoked" for a while: one retry after a delay
+      if (!p.authRetried && net.authRetryDelayMs > 0) { // a fresh grant can answer "revoked" for a while: one retry
         await job.updateData({ ...p, authRetried: true });
-        return delay(engine, job, token, p, node, engine.settings.authRetryDelayMs);
+        return delay(ctx, net.authRetryDelayMs);
       }
       await engine.accounts.markDisconnected(p.network, p.authAccount, `${err.code ?? "auth"}: ${err.message}`);
-      return park(engine, job, token, p, node, err.message);
+      return park(ctx, err.message);
     }
     case "permanent": {
       if (err.code === "UsageCapExceeded") await engine.limiter.block(net.limits, call, engine.clock.now() + 3_600_000);
@@ -153,14 +192,14 @@ async function failLeaf(engine: Engine, job: Job, p: PagePayload, node: string, 
   if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
 }
 
-async function delay(engine: Engine, job: Job, token: string | undefined, p: PagePayload, node: string, waitMs: number): Promise<never> {
+async function delay({ engine, job, token, p, node }: Ctx, waitMs: number): Promise<never> {
   await engine.tree.setState(p.treeId, node, p.page, "delayed");
   await job.moveToDelayed(engine.clock.now() + Math.ceil(waitMs), token);
   throw new DelayedError(`waiting ${Math.ceil(waitMs)} ms`);
 }
 
 /** Kept, not retried and not failed: the job sleeps in the delayed set until the account reconnects. */
-async function park(engine: Engine, job: Job, token: string | undefined, p: PagePayload, node: string, reason: string): Promise<never> {
+async function park({ engine, job, token, p, node }: Ctx, reason: string): Promise<never> {
   await engine.accounts.park(p.network, p.authAccount, job.queueName, job.id ?? "");
   await engine.tree.setState(p.treeId, node, p.page, "parked");
   await job.moveToDelayed(engine.clock.now() + engine.settings.parkMs, token);

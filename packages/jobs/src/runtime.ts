@@ -13,6 +13,7 @@ import { loadScripts } from "./scripts.ts";
 import { createFollowerStore } from "./store/followers.ts";
 import { createTreeStore } from "./tree/tree.ts";
 import { createVault } from "./vault.ts";
+import { createWhales } from "./whales.ts";
 
 export interface RuntimeOptions {
   env?: Env;
@@ -49,6 +50,9 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
       pageSize: Math.min(t.pageSize ?? client.maxPageSize, client.maxPageSize),
       window: t.window ?? 8,
       maxPages: t.maxPages ?? 200_000,
+      sizeFirst: t.sizeFirst ?? true,
+      // LinkedIn's fresh tokens answer 65601 for a while, and a re-consent can linger: one retry before flagging.
+      authRetryDelayMs: t.authRetryDelayMs ?? (name === "linkedin" ? 5_000 : 0),
     });
   }
   const queues = createQueues(redis, keys);
@@ -59,7 +63,12 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
     limiter: createLimiter({ redis, keys }),
     accounts: createAccounts({ redis, keys, vault: createVault(env.secrets), clock }),
     errors: createErrorStats({ redis, keys }),
-    settings: { ...DEFAULT_SETTINGS, ...(config.treeRetentionMs ? { treeRetentionMs: config.treeRetentionMs } : {}) },
+    whales: createWhales({ redis, keys, clock, threshold: config.whaleThreshold ?? 100_000 }),
+    settings: {
+      ...DEFAULT_SETTINGS,
+      ...(config.treeRetentionMs ? { treeRetentionMs: config.treeRetentionMs } : {}),
+      ...(config.backoffBaseMs ? { backoffBaseMs: config.backoffBaseMs } : {}),
+    },
   };
   return {
     ...engine, env,

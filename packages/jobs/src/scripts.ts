@@ -10,7 +10,7 @@ const FILES = {
   limiterAcquire: new URL("./limiter/acquire-n.lua", import.meta.url),
   limiterObserve: new URL("./limiter/observe-2.lua", import.meta.url),
   adaptive: new URL("./limiter/adaptive-1.lua", import.meta.url),
-  breaker: new URL("./breaker/breaker-1.lua", import.meta.url),
+  breaker: new URL("./breaker/breaker-2.lua", import.meta.url),
   followersSwap: new URL("./store/swap-2.lua", import.meta.url),
 } as const;
 

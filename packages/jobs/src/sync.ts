@@ -38,7 +38,9 @@ export async function startSync(engine: Engine, accounts: string[], opts: StartS
   const treeId = newTreeId(engine.clock.now());
   const pages = parsed.map(({ network, id, net }) => {
     const authAccount = via && via.network === network && net.client.readsOthers ? via.id : id;
-    return firstPage({ treeId, network, accountId: id, authAccount, pageSize: net.pageSize }, net.client.paging, net.window);
+    // Twitter and Mastodon pages carry no total: one profile call first tells whether the account is a whale.
+    const sizeFirst = net.client.fetchTotal !== undefined && net.client.paging === "cursor" && net.sizeFirst;
+    return firstPage({ treeId, network, accountId: id, authAccount, pageSize: net.pageSize }, net.client.paging, net.window, sizeFirst);
   });
   const priority = opts.priority ?? "normal";
   await engine.tree.create(treeId, pages.map((p) => ({ node: `${p.network}:${p.accountId}`, firstLeaf: p.page })), {
@@ -49,9 +51,10 @@ export async function startSync(engine: Engine, accounts: string[], opts: StartS
   const byAcct = engine.redis.pipeline();
   for (const p of parsed) byAcct.zadd(engine.keys.treesByAccount(`${p.network}:${p.id}`), now, treeId);
   await byAcct.exec();
-  const queue = engine.queues[opts.queue ?? "default"];
-  await queue.addBulk(pages.map((p) => ({
-    name: "followers.page", data: p, opts: { jobId: pageJobId(treeId, p.network, p.accountId, p.page), priority: PRIORITIES[priority] },
-  })));
+  const from = opts.queue ?? "default";
+  for (const p of pages) {
+    const queue = engine.queues[await engine.whales.route(`${p.network}:${p.accountId}`, from)];
+    await queue.add("followers.page", p, { jobId: pageJobId(treeId, p.network, p.accountId, p.page), priority: PRIORITIES[priority] });
+  }
   return { treeId };
 }

@@ -39,7 +39,7 @@ export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFle
     const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
     const w = new Worker(q, processor, {
       connection: engine.redis, prefix: engine.keys.queuePrefix(q), concurrency,
-      settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade) },
+      settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, engine.settings.backoffBaseMs, engine.settings.backoffCapMs) },
       stalledInterval: 15_000, maxStalledCount: 10, lockDuration: 30_000,
     });
     w.on("failed", (job, err) => engine.log.warn({ jobId: job?.id, queue: q, err: err.message }, "job failed"));

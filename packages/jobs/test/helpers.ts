@@ -1,3 +1,4 @@
+import type {} from "@fanout/testkit/global-setup";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { inject } from "vitest";

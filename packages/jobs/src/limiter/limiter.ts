@@ -17,8 +17,14 @@ export const DEFAULT_ADAPTIVE: AdaptiveParams = {
   initialRate: 5, minRate: 0.2, maxRate: 2_000, beta: 0.7, c: 0.4, doublingMs: 1_000, toleranceMs: 20, cooldownMs: 1_000,
 };
 
-export interface BreakerParams { threshold: number; baseCooldownMs: number; maxCooldownMs: number; probeLeaseMs: number }
-export const DEFAULT_BREAKER: BreakerParams = { threshold: 5, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000 };
+export interface BreakerParams {
+  /** Failures (over two buckets) before it may open; the failure ratio and distinct failing accounts it needs. */
+  threshold: number; ratio: number; minAccounts: number; bucketMs: number;
+  baseCooldownMs: number; maxCooldownMs: number; probeLeaseMs: number;
+}
+export const DEFAULT_BREAKER: BreakerParams = {
+  threshold: 5, ratio: 0.5, minAccounts: 2, bucketMs: 10_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
+};
 
 export interface NetworkLimits {
   name: string;
@@ -70,7 +76,9 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
 
   const adaptiveArgs = (p: AdaptiveParams, cap?: number) =>
     [p.initialRate, p.minRate, p.maxRate, p.beta, p.c, p.doublingMs, cap ?? "", p.toleranceMs, p.cooldownMs];
-  const breakerArgs = (p: BreakerParams) => [p.threshold, p.baseCooldownMs, p.maxCooldownMs, p.probeLeaseMs];
+  const breakerArgs = (p: BreakerParams) => [p.threshold, p.ratio, p.minAccounts, p.bucketMs, p.baseCooldownMs, p.maxCooldownMs, p.probeLeaseMs];
+  const breakerKeys = (network: string) => [keys.breaker(network), keys.breakerAccounts(network)];
+  const cmd = (name: string) => (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name] as (...a: (string | number)[]) => Promise<unknown>;
 
   return {
     /** One round trip: is the breaker closed, and do all published factors and the adaptive pace admit this call? */
@@ -79,7 +87,7 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const factors = factorsFor(net, o, call);
       const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > now();
       const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<[Error | null, unknown][] | null> };
-      p.breaker?.(keys.breaker(net.name), "check", now(), ...breakerArgs(net.breaker));
+      p.breaker?.(...breakerKeys(net.name), "check", nowArg(), ...breakerArgs(net.breaker));
       if (factors.length) {
         const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
         const args = factors.flatMap(({ factor }) => [factor.max, factor.windowMs]);
@@ -159,19 +167,21 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
     /** The adaptive controller's current view of a network: rate/s now, the last refused rate, throttles seen. */
     async adaptiveState(net: NetworkLimits): Promise<{ rate: number; ceiling: number; throttles: number }> {
       const o = await overrides(net.name);
-      const r = (await (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).adaptive?.(
-        keys.adaptive(net.name, "app"), "peek", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap))) as [number, number, number, number];
+      const r = (await cmd("adaptive").call(redis, keys.adaptive(net.name, "app"), "peek", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap))) as [number, number, number, number];
       return { rate: r[1] / 1_000, ceiling: r[2] / 1_000, throttles: r[3] };
     },
 
     breaker: {
       async success(net: NetworkLimits): Promise<void> {
-        await (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).breaker?.(keys.breaker(net.name), "success", now(), ...breakerArgs(net.breaker));
+        await cmd("breaker").call(redis, ...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), "");
       },
-      async failure(net: NetworkLimits): Promise<{ open: boolean; retryInMs: number }> {
-        const r = (await (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>).breaker?.(
-          keys.breaker(net.name), "failure", now(), ...breakerArgs(net.breaker))) as [number, number, string];
+      /** Records a failed call by `account`; answers whether the breaker is (now) open. */
+      async failure(net: NetworkLimits, account: string): Promise<{ open: boolean; retryInMs: number }> {
+        const r = (await cmd("breaker").call(redis, ...breakerKeys(net.name), "failure", nowArg(), ...breakerArgs(net.breaker), account)) as [number, number, string];
         return { open: r[0] === 1, retryInMs: r[1] };
+      },
+      async reset(net: NetworkLimits): Promise<void> {
+        await cmd("breaker").call(redis, ...breakerKeys(net.name), "reset", nowArg(), ...breakerArgs(net.breaker), "");
       },
       async state(network: string): Promise<Record<string, string>> {
         return redis.hgetall(keys.breaker(network));

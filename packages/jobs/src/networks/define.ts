@@ -94,6 +94,10 @@ const USER_AGENT = "fanout/0.1 (+follower import)";
 
 export function defineNetwork(spec: NetworkSpec, opts: DefineOptions = {}): DefinedNetwork {
   const data = SpecData.parse(spec);
+  // Config files are plain JS at run time: a spec without a page endpoint would only fail at its first call.
+  if (typeof spec.page !== "object" || typeof spec.page.request !== "function" || typeof spec.page.decode !== "function") {
+    throw new TypeError(`network "${data.name}": page must be built with endpoint(...)`);
+  }
   const clock = opts.clock ?? { now: () => Date.now() };
   const errorClass = spec.errorClass ?? errorClassFor(data.name);
   const response = { name: data.name, errorClass, parseRate: spec.parseRate, classify: spec.classify };

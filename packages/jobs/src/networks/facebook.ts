@@ -80,7 +80,8 @@ export const classifyFacebookError: Classifier = ({ status, body, rate }, fail) 
   if (!parsed.success) return null;
   const e = parsed.data.error;
   const extra = { code: String(e.code), subcode: e.error_subcode === undefined ? undefined : String(e.error_subcode) };
-  const what = `(#${e.code}${extra.subcode ? `/${extra.subcode}` : ""}) ${excerpt(e.message)}`;
+  // Graph messages usually start with "(#code)" already; say it once, with the subcode.
+  const what = `(#${e.code}${extra.subcode ? `/${extra.subcode}` : ""}) ${excerpt(e.message?.replace(/^\(#\d+\)\s*/, ""))}`;
   const kind = facebookKind(e.code) ?? (e.is_transient ? "transient" : undefined);
   if (kind === "rate_limited") {
     const buc = rate?.retryAfterMs;

@@ -160,3 +160,8 @@ describe.each(NETWORKS)("$name classification", ({ classify, errorClass, cases }
     check(classify, errorClass, { name: "bad 2xx", res, want: { kind: "transient", code: "MALFORMED" } });
   });
 });
+
+it("names Facebook's code once in the message, with the subcode", () => {
+  const err = classifyFacebook(jsonRes(400, { error: { message: "(#17) User request limit reached", code: 17, error_subcode: 2446079 } }), NOW);
+  expect(err?.message).toBe("facebook response: (#17/2446079) User request limit reached");
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimnet, type SimnetProcess } from "@fanout/testkit/simnet";
+import { waitFor } from "@fanout/testkit/wait";
 import type { DefinedNetwork } from "../../src/networks/define.ts";
 import { closeHttpAgent } from "../../src/networks/http.ts";
 import { createRegistry, type NetworkRegistry } from "../../src/networks/registry.ts";
@@ -169,6 +170,20 @@ describe("auth", () => {
     const { err } = await failure(refresh(acct.refreshToken));
     expect([err.kind, err.code]).toEqual(["auth_invalid", "invalid_request"]);
   });
+
+  it("twitter: an expired access token is auth_invalid; its refresh token still gets a working pair", async () => {
+    await patch({ twitter: { tokenTtlMs: 300 } });
+    const refresh = client("twitter").refresh;
+    if (!refresh) throw new Error("twitter has no refresh");
+    const short = await refresh((await account("twitter", "small")).refreshToken);
+    const expired = await waitFor(
+      () => client("twitter").fetchPage(first("small"), { token: short.accessToken }).then(() => null, (e: unknown) => e),
+      (e) => e !== null, { timeoutMs: 5_000, what: "the token to expire" });
+    expect(expired).toMatchObject({ kind: "auth_invalid", status: 401 });
+    if (!short.refreshToken) throw new Error("no refresh token issued");
+    const again = await refresh(short.refreshToken);
+    expect((await client("twitter").fetchPage(first("small"), { token: again.accessToken })).ids.length).toBeGreaterThan(0);
+  });
 });
 
 describe("faults", () => {
@@ -220,6 +235,11 @@ describe("faults", () => {
     await patch({ linkedin: { zeroTotal: true } });
     const page = await client("linkedin").fetchPage(first("small"), { token: (await account("linkedin", "small")).token });
     expect(page.total).toBe(0);
+  });
+
+  it.each([["twitter", "garbage"], ["facebook", "Z2FyYmFnZQ"], ["mastodon", "max_id=abc"]] as const)("%s: a cursor the API does not take is permanent", async (network, cursor) => {
+    const { err } = await failure(client(network).fetchPage({ ...first("small"), cursor }, { token: (await account(network, "small")).token }));
+    expect([err.kind, err.status]).toEqual(["permanent", 400]);
   });
 
   it.each(["twitter", "mastodon"] as const)("%s: an unknown account is permanent", async (network) => {

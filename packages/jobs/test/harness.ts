@@ -1,0 +1,59 @@
+import type {} from "@fanout/testkit/global-setup";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { startSimnet, type SimnetProcess } from "@fanout/testkit/simnet";
+import { loadEnv } from "../src/env.ts";
+import { createLogger } from "../src/log.ts";
+import { createEngine } from "../src/runtime.ts";
+import { startWorker, type WorkerOptions } from "../src/worker.ts";
+import type { FanoutConfig } from "../src/config.ts";
+
+export type TestEngine = Awaited<ReturnType<typeof createEngine>>;
+
+/**
+ * A whole engine against the suite's private Redis (fresh prefix) and a simnet process of its own, over real HTTP.
+ * `stop()` closes workers, deletes only this prefix's keys, and stops simnet.
+ */
+export async function startHarness(opts: { config?: FanoutConfig; simnetEnv?: Record<string, string> } = {}) {
+  const simnet = await startSimnet(opts.simnetEnv);
+  const prefix = `test-${randomUUID()}`;
+  const env = loadEnv({ REDIS_URL: inject("redisUrl"), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", SIMNET_URL: simnet.url, LOG_LEVEL: "silent" });
+  const engine = await createEngine({ env, config: opts.config ?? {}, log: createLogger({ level: "silent" }) });
+  const members: ReturnType<typeof startWorker>[] = [];
+  return {
+    simnet, engine, prefix,
+    worker(o: WorkerOptions = {}) {
+      const m = startWorker(engine, { heartbeatMs: 1_000, graceMs: 5_000, ...o });
+      members.push(m);
+      return m;
+    },
+    async connect(network: string, id: string): Promise<void> {
+      const accounts = await simnet.admin<{ id: string; token: string; refreshToken?: string | null }[]>("GET", `/_simnet/accounts?network=${network}`);
+      const a = accounts.find((x) => x.id === id);
+      if (!a) throw new Error(`simnet has no ${network}:${id}`);
+      await engine.accounts.connect(network, id, a.token, a.refreshToken ?? null);
+    },
+    truth: (network: string, id: string) => simnet.admin<{ count: number; sha256: string }>("GET", `/_simnet/truth/${network}/${encodeURIComponent(id)}`),
+    async stop(): Promise<void> {
+      await Promise.all(members.map((m) => m.stop()));
+      await engine.close();
+      await wipe(inject("redisUrl"), prefix);
+      await simnet.stop();
+    },
+  };
+}
+
+async function wipe(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
+    cursor = next;
+    if (found.length) await redis.del(...found);
+  } while (cursor !== "0");
+  await redis.quit();
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+export type { SimnetProcess };
