@@ -22,6 +22,7 @@ export function keys(prefix: string) {
     /** Pages write here; the set is copied over the account's readable set when the node completes. */
     treeStaging: (id: string, node: string) => `${tree(id)}:staging:${node}`,
     treeCursors: (id: string, node: string) => `${tree(id)}:cursors:${node}`,
+    treeCover: (id: string, node: string) => `${tree(id)}:cover:${node}`,
     treeFailed: (id: string) => `${tree(id)}:failed`,
     /** Trees by creation time, for listing and for an account's latest sync. */
     treesIndex: () => `${prefix}:{trees}:index`,

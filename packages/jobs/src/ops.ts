@@ -108,7 +108,7 @@ async function persistTree(engine: Engine, treeId: string): Promise<void> {
   const nodes = await engine.redis.zrange(keys.treeNodes(treeId), 0, -1);
   const p = engine.redis.pipeline();
   for (const k of [keys.treeMeta(treeId), keys.treeCounts(treeId), keys.treeNodes(treeId), keys.treeFailed(treeId)]) p.persist(k);
-  for (const n of nodes) for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n)]) p.persist(k);
+  for (const n of nodes) for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n), keys.treeCover(treeId, n)]) p.persist(k);
   await p.exec();
 }
 

@@ -28,9 +28,19 @@ export function firstPage(base: Omit<PagePayload, "page" | "cursor" | "offset" |
   return { ...start, page: style === "cursor" ? "p0" : "o0", mode: style === "cursor" ? "cursor" : "known" };
 }
 
+/** Offset paging: the true position of a page's first item, when the totals tell how far the list shifted. */
+export function coverStart(p: PagePayload, page: Page): number | null {
+  if (p.mode === "cursor" || p.mode === "size" || !page.total) return null;
+  if (p.page === "o0") return 0;
+  if (!p.total0) return null;
+  return p.offset - (page.total - p.total0);
+}
+
 export function planNext(p: PagePayload, page: Page, cfg: PagingConfig, pagesSoFar: number): PagingPlan {
   if (p.mode === "size") return { successors: [], nextCursor: null, stopIfNoNew: false };
-  const at = (offset: number, mode: PagePayload["mode"]): PagePayload => ({ ...p, page: `o${offset}`, offset, cursor: null, mode, authRetried: false });
+  const total0 = p.page === "o0" && page.total ? page.total : p.total0;
+  const at = (offset: number, mode: PagePayload["mode"]): PagePayload =>
+    ({ ...p, page: `o${offset}`, offset, cursor: null, mode, authRetried: false, ...(total0 ? { total0 } : {}) });
   const n = page.ids.length;
 
   if (p.mode === "cursor") {

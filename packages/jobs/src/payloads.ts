@@ -18,8 +18,9 @@ export const jobs = {
     accountId: id,
     /** The account whose token makes the call (itself, or another account for networks that serve any list). */
     authAccount: id,
-    /** The page's key within its node: p<index> for cursor paging, o<offset> for offsets, s0 for the size call. */
-    page: z.string().regex(/^[pos]\d+$/),
+    /** The page's key within its node: p<index> for cursor paging, o<offset> for offsets, s0 for the size call,
+     *  v<round>-<offset> for a page that fills a coverage gap found when the node was about to complete. */
+    page: z.string().regex(/^([pos]\d+|v\d+-\d+)$/),
     cursor: z.string().max(2048).nullable(),
     offset: z.number().int().min(0),
     pageSize: z.number().int().min(1).max(10_000),
@@ -27,6 +28,8 @@ export const jobs = {
     /** Pages kept in flight for offset paging of unknown size. */
     window: z.number().int().min(1).max(1_000).default(1),
     authRetried: z.boolean().default(false),
+    /** Offset paging: the total the first page reported. A later page's total minus this is how far the list shifted. */
+    total0: z.number().int().min(0).optional(),
   }).strict(),
 } as const;
 

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Engine, NetworkRuntime } from "./engine.ts";
 import { NetworkError, assertNever } from "./networks/errors.ts";
 import type { Page, RateObservation } from "./networks/types.ts";
-import { planNext } from "./paging.ts";
+import { coverStart, planNext } from "./paging.ts";
 import { parsePayload, PayloadError, type PagePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, type QueueName } from "./queues.ts";
 import { publishSettled } from "./settle.ts";
@@ -99,6 +99,7 @@ async function storePage(ctx: Ctx, page: Page): Promise<Outcome> {
   const res = await engine.tree.done(p.treeId, node, p.page, {
     ids: page.ids, successors: plan.successors.map((s) => s.page), total: page.total,
     nextCursor: plan.nextCursor, stopIfNoNew: plan.stopIfNoNew, ...(plan.anomaly ? { anomaly: plan.anomaly } : {}),
+    coverStart: coverStart(p, page),
   });
   const out = await launch(ctx, plan.successors, res);
   return { ids: page.ids.length, successors: "successors" in out ? out.successors : 0 };
@@ -126,9 +127,45 @@ async function launch(ctx: Ctx, successors: PagePayload[], res: { nodeState: str
       })));
     }
   }
-  if (res.nodeState === "committing") await commitNode(engine, p.treeId, p.network, p.accountId);
-  else if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
+  if (res.nodeState === "committing") {
+    const extra = await fillCoverageGaps(ctx);
+    if (extra === 0) await commitNode(engine, p.treeId, p.network, p.accountId);
+  } else if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
   return { ids: 0, successors: go.length };
+}
+
+const MAX_VERIFY_ROUNDS = 5;
+
+/**
+ * Offset paging under drift (followers added mid-walk shift every later offset; the total grows with them): pages
+ * fetched in parallel can straddle a shift and leave a gap. Before a node completes, its coverage bitmap shows any
+ * true position not yet held; those are fetched again, at offsets moved by the drift the latest total reveals.
+ * Answers how many pages it launched (0: nothing missing, commit).
+ */
+async function fillCoverageGaps(ctx: Ctx): Promise<number> {
+  const { engine, net, job, p, node } = ctx;
+  if (net.client.paging !== "offset") return 0;
+  const nd = await engine.tree.node(p.treeId, node);
+  if (!nd?.total0 || nd.verify >= MAX_VERIFY_ROUNDS) return 0;
+  const gaps = await engine.tree.gaps(p.treeId, node, nd.total0);
+  if (!gaps.length) return 0;
+  const drift = (nd.total ?? nd.total0) - nd.total0;
+  const round = nd.verify + 1;
+  const pages: PagePayload[] = [];
+  for (const [a, b] of gaps) {
+    for (let s = a; s < b; s += p.pageSize) {
+      const offset = Math.max(0, s + drift);
+      pages.push({ ...p, page: `v${round}-${offset}`, offset, cursor: null, mode: "fill", authRetried: false, total0: nd.total0 });
+    }
+  }
+  const res = await engine.tree.extend(p.treeId, node, pages.map((x) => x.page));
+  engine.log.info({ treeId: p.treeId, account: node, gaps: gaps.length, pages: pages.length, drift, round }, "coverage gaps: fetching again");
+  const accepted = new Set(res.registered);
+  const go = pages.filter((x) => accepted.has(x.page));
+  const from: QueueName = isQueueName(job.queueName) ? job.queueName : "default";
+  const queue = engine.queues[await engine.whales.route(node, from)];
+  await queue.addBulk(go.map((s) => ({ name: "followers.page", data: s, opts: { jobId: pageJobId(s.treeId, s.network, s.accountId, s.page) } })));
+  return go.length;
 }
 
 /** The node finished with no failed page: swap its set in for readers, then let the tree settle. */

@@ -6,7 +6,7 @@ import type { RedisClient } from "./redis.ts";
  * per connection with defineCommand (EVALSHA, falling back to EVAL after a SCRIPT FLUSH or a restart).
  */
 const FILES = {
-  treeLeaf: new URL("./tree/leaf-7.lua", import.meta.url),
+  treeLeaf: new URL("./tree/leaf-8.lua", import.meta.url),
   limiterAcquire: new URL("./limiter/acquire-n.lua", import.meta.url),
   limiterObserve: new URL("./limiter/observe-2.lua", import.meta.url),
   adaptive: new URL("./limiter/adaptive-1.lua", import.meta.url),

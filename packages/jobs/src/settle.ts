@@ -24,7 +24,7 @@ export async function expireTree(engine: Engine, treeId: string): Promise<void> 
     if (!nodes.length) break;
     const q = redis.pipeline();
     for (const n of nodes) {
-      for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n)]) q.pexpire(k, ttl);
+      for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n), keys.treeCover(treeId, n)]) q.pexpire(k, ttl);
     }
     await q.exec();
     cursor += 500;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTreeStore, type TreeStore } from "../src/tree/tree.ts";
 import { testRedis } from "./helpers.ts";
 
-describe("tree (leaf-7.lua on real Redis)", () => {
+describe("tree (leaf-8.lua on real Redis)", () => {
   let ctx: Awaited<ReturnType<typeof testRedis>>;
   let tree: TreeStore;
   beforeEach(async () => {

@@ -4,7 +4,7 @@ import { runScript } from "../scripts.ts";
 
 /**
  * A sync is a tree: the sync → one node per account (`NETWORK:ID`) → its pages, discovered as paging proceeds.
- * State lives in Redis under the tree's own hash tag and is changed only by leaf-7.lua, atomically.
+ * State lives in Redis under the tree's own hash tag and is changed only by leaf-8.lua, atomically.
  *
  * Cost of reads (Redis commands per call, independent of the tree's size):
  *   read():      1 round trip — HGETALL meta, HGETALL counts, HSCAN failed (COUNT 100) pipelined.
@@ -30,6 +30,9 @@ export interface TreeDoc {
 }
 export interface NodeDoc {
   node: string; state: NodeState; counts: TreeCounts; pages: number; total: number | null; anomaly: string | null;
+  /** The total the first page reported (offset paging); later totals differ when the list shifted mid-walk. */
+  total0: number | null;
+  verify: number;
 }
 export interface LeafResult { nodeState: NodeState | "unknown" | "orphan"; treeState: TreeState | ""; added: number; registered: string[] }
 
@@ -40,7 +43,7 @@ const ZERO: TreeCounts = { pending: 0, running: 0, done: 0, failed: 0, parked: 0
 export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
   const leafKeys = (treeId: string, node: string) => [
     keys.treeMeta(treeId), keys.treeCounts(treeId), keys.treeNode(treeId, node),
-    keys.treeLeaves(treeId, node), keys.treeStaging(treeId, node), keys.treeFailed(treeId), keys.treeCursors(treeId, node),
+    keys.treeLeaves(treeId, node), keys.treeStaging(treeId, node), keys.treeFailed(treeId), keys.treeCursors(treeId, node), keys.treeCover(treeId, node),
   ];
 
   async function leafOp(treeId: string, node: string, leaf: string, op: string, args: (string | number)[] = []): Promise<LeafResult> {
@@ -65,9 +68,29 @@ export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
     setState: (treeId: string, node: string, leaf: string, state: "running" | "delayed" | "parked" | "pending") => leafOp(treeId, node, leaf, "state", [state]),
     register: (treeId: string, node: string, leaf: string, state: "pending" | "delayed" = "pending") => leafOp(treeId, node, leaf, "register", [state]),
     /** Stores a page's ids and registers its successors in one step; successors are registered before the page counts as done. */
-    done: (treeId: string, node: string, leaf: string, p: { ids: string[]; successors: string[]; anomaly?: string; total?: number | null; nextCursor?: string | null; stopIfNoNew?: false | "quiet" | "anomaly" }) =>
+    done: (treeId: string, node: string, leaf: string, p: {
+      ids: string[]; successors: string[]; anomaly?: string; total?: number | null; nextCursor?: string | null;
+      stopIfNoNew?: false | "quiet" | "anomaly";
+      /** Offset paging: the true position of the page's first item (offset minus the drift the total revealed). */
+      coverStart?: number | null;
+    }) =>
       leafOp(treeId, node, leaf, "done", [p.anomaly ?? "", p.total == null ? "" : p.total, p.nextCursor ?? "", p.stopIfNoNew === "anomaly" ? "2" : p.stopIfNoNew === "quiet" ? "1" : "0",
-        p.successors.length, ...p.successors, ...p.ids]),
+        p.coverStart == null ? "" : p.coverStart, p.successors.length, ...p.successors, ...p.ids]),
+    extend: (treeId: string, node: string, leaves: string[]) => leafOp(treeId, node, "", "extend", [leaves.length, ...leaves]),
+    /** Positions in [0, total) the node holds no follower for (offset paging under drift), as [start, end) runs. */
+    async gaps(treeId: string, node: string, total: number, max = 1_000): Promise<[number, number][]> {
+      const buf = await redis.getrangeBuffer(keys.treeCover(treeId, node), 0, Math.ceil(total / 8));
+      const out: [number, number][] = [];
+      let start = -1;
+      for (let i = 0; i < total && out.length < max; i++) {
+        const byte = buf[i >> 3] ?? 0;
+        const set = (byte >> (7 - (i & 7))) & 1;
+        if (!set && start < 0) start = i;
+        if (set && start >= 0) { out.push([start, i]); start = -1; }
+      }
+      if (start >= 0 && out.length < max) out.push([start, total]);
+      return out;
+    },
     fail: (treeId: string, node: string, leaf: string, err: { error: string; kind: string; payload?: unknown; queue?: string }) =>
       leafOp(treeId, node, leaf, "fail", [JSON.stringify({ ...err, at: clock.now() })]),
     requeue: (treeId: string, node: string, leaf: string) => leafOp(treeId, node, leaf, "requeue"),
@@ -156,6 +179,7 @@ function toNode(node: string, h: Record<string, string>): NodeDoc {
   return {
     node, state: (h.state ?? "pending") as NodeState, counts: toCounts(h), pages: num(h.pages),
     total: h.total === undefined ? null : num(h.total), anomaly: h.anomaly ?? null,
+    total0: h.total0 === undefined ? null : num(h.total0), verify: num(h.verify),
   };
 }
 

@@ -4,22 +4,25 @@
 
   KEYS[1] tree meta (hash)       KEYS[2] tree counts (hash)     KEYS[3] node hash
   KEYS[4] node leaves (hash)     KEYS[5] node staging set       KEYS[6] tree failed (hash)
-  KEYS[7] node's seen cursors (set)
+  KEYS[7] node's seen cursors (set)  KEYS[8] node's coverage bitmap (offset paging: which true positions we hold)
   ARGV[1] node id   ARGV[2] leaf key   ARGV[3] op   ARGV[4] now (ms)
   op "register":  ARGV[5] state to register in (pending|delayed)
   op "state":     ARGV[5] new non-terminal state (running|delayed|parked|pending)
   op "done":      ARGV[5] anomaly ("" for none)  ARGV[6] total ("" unknown)  ARGV[7] next cursor ("" none)
                   ARGV[8] a non-empty page that adds no new follower ends paging: "1" quietly (a gap page whose
                   items we already had), "2" with an anomaly (endless 1-item pages); "0" never
-                  ARGV[9] n successors, ARGV[10..] successor leaf keys, then follower ids
+                  ARGV[9] coverage start ("" none: marks ARGV-many positions from there)
+                  ARGV[10] n successors, ARGV[11..] successor leaf keys, then follower ids
                   A cursor seen before in this node ends paging too; both record an anomaly on the node.
   op "fail":      ARGV[5] error json
   op "requeue":   (failed -> pending)
   op "commit":    (committing -> done|partial, after the worker swapped the follower set in)
+  op "extend":    ARGV[5] n, ARGV[6..] leaf keys: a committing node found coverage gaps; register these pages and
+                  run again (the node's "verify" count says how many rounds it took)
   -> { node state, tree state (or ""), new ids added, successors that are registered (done op) | "orphan" }
   A "state" op on a page the tree never registered answers node state "orphan": the job must do nothing.
 ]]
-local meta, counts, node, leaves, staging, failed, cursors = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local meta, counts, node, leaves, staging, failed, cursors, cover = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local nodeId, leaf, op, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local call = redis.call
 
@@ -86,10 +89,14 @@ elseif op == "state" then
   if old ~= "done" and old ~= ARGV[5] then move(old, ARGV[5]) end
 elseif op == "done" then
   if not old then return { "orphan", "", 0, {} } end
-  local nsucc = tonumber(ARGV[9])
+  local nsucc = tonumber(ARGV[10])
   local registered = {}
   if old ~= "done" then
-    local first = 10 + nsucc
+    local first = 11 + nsucc
+    if ARGV[9] ~= "" then
+      local start, n = tonumber(ARGV[9]), #ARGV - first + 1
+      for i = math.max(start, 0), start + n - 1 do call("SETBIT", cover, i, 1) end
+    end
     for i = first, #ARGV, 1000 do
       added = added + call("SADD", staging, unpack(ARGV, i, math.min(i + 999, #ARGV)))
     end
@@ -101,7 +108,7 @@ elseif op == "done" then
       if ARGV[8] == "2" then anomaly = "page added no new follower (endless paging): paging stopped" end
     end
     if not stop then
-      for i = 10, 9 + nsucc do
+      for i = 11, 10 + nsucc do
         if call("HEXISTS", leaves, ARGV[i]) == 0 then
           call("HSET", leaves, ARGV[i], "pending")
           call("HINCRBY", node, "pending", 1)
@@ -113,9 +120,12 @@ elseif op == "done" then
     move(old, "done")
     call("HINCRBY", node, "pages", 1)
     if anomaly ~= "" then call("HSET", node, "anomaly", anomaly) end
-    if ARGV[6] ~= "" then call("HSET", node, "total", ARGV[6]) end
+    if ARGV[6] ~= "" then
+      call("HSET", node, "total", ARGV[6])
+      call("HSETNX", node, "total0", ARGV[6])
+    end
   end
-  for i = 10, 9 + nsucc do
+  for i = 11, 10 + nsucc do
     if call("HEXISTS", leaves, ARGV[i]) == 1 then registered[#registered + 1] = ARGV[i] end
   end
   local ns, ts = check_node()
@@ -140,6 +150,21 @@ elseif op == "requeue" then
     move(old, "pending")
   end
   return { call("HGET", node, "state") or "", "", 0, {} }
+elseif op == "extend" then
+  local registered = {}
+  if call("HGET", node, "state") == "committing" then
+    call("HSET", node, "state", "running")
+    call("HINCRBY", node, "verify", 1)
+    for i = 6, 5 + tonumber(ARGV[5]) do
+      if call("HEXISTS", leaves, ARGV[i]) == 0 then
+        call("HSET", leaves, ARGV[i], "pending")
+        call("HINCRBY", node, "pending", 1)
+        call("HINCRBY", counts, "pending", 1)
+      end
+      registered[#registered + 1] = ARGV[i]
+    end
+  end
+  return { call("HGET", node, "state") or "", "", 0, registered }
 elseif op == "commit" then
   if call("HGET", node, "state") == "committing" then
     local s = "done"
