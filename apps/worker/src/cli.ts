@@ -26,7 +26,7 @@ const json = () => Boolean(program.opts<{ json?: boolean }>().json);
 
 /** Runs a command with an engine whose logs go to stderr (stdout is for results), closing it afterwards. */
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine({ log: createLogger({ level: "warn", name: "fanout-cli" }) });
+  const engine = await createEngine({ log: createLogger({ level: "warn", name: "fanout-cli", fd: 2 }) });
   try {
     return await fn(engine);
   } finally {

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
@@ -7,11 +7,12 @@ const REDACT = ["token", "accessToken", "refreshToken", "password", "secret", "a
   "*.token", "*.accessToken", "*.refreshToken", "*.password", "*.secret", "*.authorization",
   "headers.authorization", "*.headers.authorization"];
 
-export function createLogger(opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+/** Structured JSON logs (pino) to stdout, or to stderr (`fd: 2`) for the CLI whose stdout carries results. */
+export function createLogger(opts: { level?: string; name?: string; fd?: 1 | 2; stream?: DestinationStream } = {}): Logger {
   return pino({
     level: opts.level ?? "info",
     base: { name: opts.name ?? "fanout", pid: process.pid },
     redact: { paths: REDACT, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-  }, opts.destination ? pino.destination({ dest: 1, sync: false }) : undefined);
+  }, opts.stream ?? pino.destination({ dest: opts.fd ?? 1, sync: false }));
 }

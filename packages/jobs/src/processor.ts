@@ -59,11 +59,11 @@ export function createPageProcessor(engine: Engine) {
       if (p.mode === "size") {
         if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
         const { total, rate } = await net.client.fetchTotal(p.accountId, { token: tokens.token });
-        await afterCall(ctx, rate, probe);
+        await afterCall(ctx, rate);
         return storeSize(ctx, total);
       }
       const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, { token: tokens.token });
-      await afterCall(ctx, page.rate, probe);
+      await afterCall(ctx, page.rate);
       return storePage(ctx, page);
     } catch (err) {
       return handleFailure(ctx, err, probe);
@@ -75,11 +75,8 @@ function callShape(p: PagePayload) {
   return { tokenRef: p.authAccount, paging: p.cursor !== null || p.offset > 0, endpoint: p.mode === "size" ? "profile" : "followers" };
 }
 
-async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null, probe: boolean): Promise<void> {
-  await Promise.all([
-    engine.limiter.observe(net.limits, callShape(p), rate, false),
-    probe ? engine.limiter.breaker.success(net.limits) : undefined,
-  ]);
+async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null): Promise<void> {
+  await engine.limiter.observe(net.limits, callShape(p), rate, false, true);
 }
 
 /** The profile's follower total decides where the paging runs: a whale's pages go to the whales queue. */

@@ -15,14 +15,16 @@ export type TestEngine = Awaited<ReturnType<typeof createEngine>>;
  * A whole engine against the suite's private Redis (fresh prefix) and a simnet process of its own, over real HTTP.
  * `stop()` closes workers, deletes only this prefix's keys, and stops simnet.
  */
-export async function startHarness(opts: { config?: FanoutConfig; simnetEnv?: Record<string, string> } = {}) {
+export async function startHarness(opts: { config?: FanoutConfig; simnetEnv?: Record<string, string>; logLevel?: string } = {}) {
   const simnet = await startSimnet(opts.simnetEnv);
+  const logLines: string[] = [];
   const prefix = `test-${randomUUID()}`;
   const env = loadEnv({ REDIS_URL: inject("redisUrl"), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", SIMNET_URL: simnet.url, LOG_LEVEL: "silent" });
-  const engine = await createEngine({ env, config: opts.config ?? {}, log: createLogger({ level: "silent" }) });
+  const stream = { write: (line: string) => void logLines.push(line) };
+  const engine = await createEngine({ env, config: opts.config ?? {}, log: createLogger({ level: opts.logLevel ?? "silent", stream }) });
   const members: ReturnType<typeof startWorker>[] = [];
   return {
-    simnet, engine, prefix,
+    simnet, engine, prefix, logLines,
     worker(o: WorkerOptions = {}) {
       const m = startWorker(engine, { heartbeatMs: 1_000, graceMs: 5_000, ...o });
       members.push(m);

@@ -1,11 +1,12 @@
 --[[
-  A per-network circuit breaker shared by the fleet. It opens when, over the last two buckets (2 x bucket ms), at
-  least `threshold` calls failed, the failures are at least `ratio` of the calls, and they came from at least
-  `minAccounts` different accounts: an outage hits everyone, while one broken account (or 5% noise) does not trip it.
+  A per-network circuit breaker shared by the fleet. It opens on `threshold` consecutive failures (no success in
+  between), or when over the last two buckets (2 x bucket ms) at least `threshold` calls failed and the failures are
+  at least `ratio` of the calls — either way only if they came from at least `minAccounts` different accounts: an
+  outage hits everyone, while one broken account (or 5% noise) does not trip it.
   While open, calls are delayed, not attempted. After the cooldown (doubling on each failed probe, up to a ceiling)
   exactly one caller probes; its success closes the breaker, its failure reopens it.
 
-  KEYS[1] breaker hash: state, bucketAt, calls0, fails0, calls1, fails1, retryAt, cooldown, probeUntil, opens, openedAt
+  KEYS[1] breaker hash: state, streak, bucketAt, calls0, fails0, calls1, fails1, retryAt, cooldown, probeUntil, opens, openedAt
   KEYS[2] set of accounts that failed recently
   ARGV[1] op: "check" | "success" | "failure" | "reset"   ARGV[2] now ms ("" = server time)
   ARGV[3] threshold  ARGV[4] ratio  ARGV[5] min accounts  ARGV[6] bucket ms
@@ -27,11 +28,12 @@ if op == "reset" then
   return { 0, 0, "closed" }
 end
 
-local h = redis.call("HMGET", key, "state", "bucketAt", "calls0", "fails0", "calls1", "fails1", "retryAt", "cooldown", "probeUntil")
+local h = redis.call("HMGET", key, "state", "bucketAt", "calls0", "fails0", "calls1", "fails1", "retryAt", "cooldown", "probeUntil", "streak")
 local state = h[1] or "closed"
 local bucketAt, calls0, fails0 = tonumber(h[2]) or now, tonumber(h[3]) or 0, tonumber(h[4]) or 0
 local calls1, fails1 = tonumber(h[5]) or 0, tonumber(h[6]) or 0
 local retryAt, cooldown, probeUntil = tonumber(h[7]) or 0, tonumber(h[8]) or base, tonumber(h[9]) or 0
+local streak = tonumber(h[10]) or 0
 
 -- Roll the buckets forward.
 if now - bucketAt >= 2 * bucket then
@@ -63,7 +65,10 @@ end
 
 if op == "success" then
   if state ~= "closed" then
-    redis.call("HSET", key, "state", "closed", "cooldown", base, "probeUntil", 0, "calls0", 0, "fails0", 0, "calls1", 0, "fails1", 0, "bucketAt", now)
+    redis.call("HSET", key, "state", "closed", "cooldown", base, "probeUntil", 0, "calls0", 0, "fails0", 0, "calls1", 0, "fails1", 0, "bucketAt", now, "streak", 0)
+    redis.call("DEL", accts)
+  elseif streak > 0 then
+    redis.call("HSET", key, "streak", 0)
     redis.call("DEL", accts)
   end
   return { 0, 0, "closed" }
@@ -76,11 +81,16 @@ if state == "open" then
 end
 fails0 = fails0 + 1
 save()
+-- A streak whose failing accounts all aged out (2 buckets without a failure) starts over.
+if redis.call("EXISTS", accts) == 0 then streak = 0 end
+redis.call("HSET", key, "streak", streak + 1)
 redis.call("SADD", accts, ARGV[10])
 redis.call("PEXPIRE", accts, 2 * bucket)
 local fails, calls = fails0 + fails1, math.max(calls0 + calls1, 1)
-if fails >= threshold and fails / calls >= ratio and redis.call("SCARD", accts) >= minAccounts then
+local tripped = streak + 1 >= threshold or (fails >= threshold and fails / calls >= ratio)
+if tripped and redis.call("SCARD", accts) >= minAccounts then
   redis.call("DEL", accts)
+  redis.call("HSET", key, "streak", 0)
   return open(base)
 end
 return { 0, 0, "closed" }

@@ -23,7 +23,7 @@ export interface BreakerParams {
   baseCooldownMs: number; maxCooldownMs: number; probeLeaseMs: number;
 }
 export const DEFAULT_BREAKER: BreakerParams = {
-  threshold: 5, ratio: 0.5, minAccounts: 2, bucketMs: 10_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
+  threshold: 5, ratio: 0.5, minAccounts: 2, bucketMs: 5_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
 };
 
 export interface NetworkLimits {
@@ -116,11 +116,13 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
      * reset information cuts the adaptive rate; a 429 while the headers still showed calls left moves the network
      * to the adaptive regime until the reset.
      */
-    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean): Promise<void> {
+    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean, succeeded = false): Promise<void> {
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const t = now();
       const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<unknown> };
+      // A success ends the breaker's failure streak; it rides in the same round trip (same slot).
+      if (succeeded) p.breaker?.(...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), "");
       const target = pickFactor(factors, rate, t);
       if (target && rate) {
         const block = throttled ? (rate.resetAtMs ?? (rate.retryAfterMs !== undefined ? t + rate.retryAfterMs : undefined)) : undefined;
