@@ -3,7 +3,8 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "@fanout/jobs/env";
 import { createLogger } from "@fanout/jobs/log";
 import {
-  connectAccount, disconnectAccount, followersOf, InputError, NotFoundError, requeueTree, setPaused, stats, treeDoc, treeFollowers, waitForTree,
+  auditLog, cancelTree, connectAccount, disconnectAccount, followersOf, InputError, NotFoundError, reprioritize, requeueTree, setPaused, setWhale, stats,
+  treeDoc, treeFollowers, waitForTree,
 } from "@fanout/jobs/ops";
 import { PRIORITIES, QUEUES, isQueueName, type Priority, type QueueName } from "@fanout/jobs/queues";
 import { createEngine } from "@fanout/jobs/runtime";
@@ -180,6 +181,41 @@ program.command("disconnect")
   .action(async (account: string, o: { purge?: boolean }) => {
     const res = await withEngine((e) => disconnectAccount(e, account, Boolean(o.purge)));
     output(json()).print({ account: res.account, connected: false, purged: res.purged }, `disconnected ${res.account}${res.purged ? " (purged)" : ""}`);
+  });
+
+program.command("whale")
+  .description("move an account (and its waiting jobs) to the whale queue, or back with --off")
+  .argument("<account>", "NETWORK:ACCOUNT_ID")
+  .option("--off", "move it back to the default queue")
+  .action(async (account: string, o: { off?: boolean }) => {
+    const res = await withEngine((e) => setWhale(e, account, !o.off));
+    output(json()).print(res, `${res.account} ${res.whale ? "is a whale" : "is no longer a whale"}; moved ${res.moved} waiting jobs`);
+  });
+
+program.command("cancel")
+  .description("cancel a sync tree: its waiting pages are removed; it settles partial or failed")
+  .argument("<treeId>")
+  .action(async (treeId: string) => {
+    const res = await withEngine((e) => cancelTree(e, treeId));
+    output(json()).print(res, `cancelled ${res.cancelled} waiting pages of ${res.treeId}`);
+  });
+
+program.command("reprioritize")
+  .description("change the priority of an account's waiting jobs")
+  .argument("<account>", "NETWORK:ACCOUNT_ID")
+  .addOption(new Option("--priority <p>", "new priority").choices(Object.keys(PRIORITIES)).makeOptionMandatory())
+  .action(async (account: string, o: { priority: Priority }) => {
+    const res = await withEngine((e) => reprioritize(e, account, o.priority));
+    output(json()).print(res, `${res.account}: ${res.changed} waiting jobs now ${res.priority}`);
+  });
+
+program.command("audit")
+  .description("the audit log, newest first")
+  .option("--limit <n>", "entries", intOption("--limit", 1, 500), 50)
+  .option("--action <name>", "only this action")
+  .action(async (o: { limit: number; action?: string }) => {
+    const entries = await withEngine((e) => auditLog(e, { limit: o.limit, ...(o.action ? { action: o.action } : {}) }));
+    output(json()).print(entries, entries.map((e) => `${new Date(e.at).toISOString()} ${e.who} (${e.via}) ${e.action} ${JSON.stringify(e.details)}`).join("\n") || "(empty)");
   });
 
 program.command("demo")

@@ -49,6 +49,8 @@ export class LimitAudit {
         this.logs.set(id, log);
       }
       log.times.push(now);
+      // Checks always concern the current window, so admissions before its start are never needed again.
+      this.prune(log, firstAtOrAfter(log.times, log.head, t.start));
     }
   }
 

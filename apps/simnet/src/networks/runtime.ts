@@ -1,10 +1,11 @@
 import type { ConfigChange } from "../config/store.ts";
 import type { NetworkConfig } from "../config/schema.ts";
-import { createRng, type Rng } from "../ids/rng.ts";
+import { createRng, intBetween, type Rng } from "../ids/rng.ts";
 import { LimitAudit } from "../limits/audit.ts";
 import { SlidingSecond } from "../limits/sliding-second.ts";
 import { FixedWindows } from "../limits/windows.ts";
 import type { Network } from "../network.ts";
+import { outageAction, type OutageAction } from "./faults.ts";
 
 export interface FaultRngs { latency: Rng; error: Rng; status: Rng; hang: Rng; malformed: Rng; short: Rng; overlap: Rng; outage: Rng }
 
@@ -20,6 +21,13 @@ export class NetworkRuntime {
   hiddenServed: SlidingSecond | null = null;
   usageCalls = 0;
   rng: FaultRngs;
+  /**
+   * Offset paging (LinkedIn) under overlapRate: how far each reader's view of a list has drifted, by token and
+   * account. A follower "added during paging" shifts every later offset by one for that reader, so the drift
+   * persists until the reader starts over at offset 0.
+   */
+  readonly offsetDrift = new Map<string, number>();
+  private outageRun: { action: OutageAction; left: number } = { action: "drop", left: 0 };
 
   constructor(private readonly seed: number, readonly network: Network, aligned: boolean, config: NetworkConfig) {
     this.windows = new FixedWindows(aligned);
@@ -38,7 +46,18 @@ export class NetworkRuntime {
     if (change.hiddenLimit.has(this.network)) this.applyHidden(config);
   }
 
+  /** Outages fail in runs (a burst of resets, then a burst of 502s…), not as independent coin flips. */
+  nextOutageAction(): OutageAction {
+    if (this.outageRun.left <= 0) {
+      this.outageRun = { action: outageAction(this.rng.outage), left: intBetween(this.rng.outage, 1, 8) };
+    }
+    this.outageRun.left--;
+    return this.outageRun.action;
+  }
+
   reset(config: NetworkConfig): void {
+    this.outageRun = { action: "drop", left: 0 };
+    this.offsetDrift.clear();
     this.windows.clear();
     this.audit.clear();
     this.usageCalls = 0;

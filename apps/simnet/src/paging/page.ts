@@ -17,7 +17,7 @@ export interface PageOptions {
   limit: number;
   /** this page is short: fewer items than asked while more follow */
   short: boolean;
-  /** this page starts one item early, repeating the previous page's last follower */
+  /** this page starts one item early, repeating the previous page's last follower (cursor networks) */
   overlap: boolean;
   /** past the true end, keep offering pages of one already-seen follower */
   endless: boolean;
@@ -62,7 +62,7 @@ export function buildPage(set: FollowerSet, start: Start, o: PageOptions): Page 
       return { ordinals: newer, next: last === undefined ? null : { kind: "below", ordinal: last }, more: last !== undefined, position: 0 };
     }
     case "offset": {
-      position = o.overlap && start.position > 0 ? start.position - 1 : start.position;
+      position = start.position;
       if (position >= set.count && o.endless) return endlessPage(set, position - set.count, position);
       const first = set.ordinalAt(position);
       if (first !== undefined) set.takeBelow(first + 1, o.limit + 1, items);

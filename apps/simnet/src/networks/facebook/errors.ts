@@ -16,7 +16,8 @@ export class GraphErrors {
 
   reply(status: number, err: GraphError, headers: Record<string, string> = {}): Reply {
     const fbtrace_id = `A${(0x1234567 + ++this.traces * 2_654_435_761).toString(36).slice(-10)}Xq`;
-    const body = JSON.stringify({ error: { message: err.message, type: "OAuthException", ...err, fbtrace_id } });
+    const { message, ...rest } = err;
+    const body = JSON.stringify({ error: { message, type: "OAuthException", ...rest, fbtrace_id } });
     return { status, headers: { "content-type": "application/json; charset=UTF-8", ...headers }, body };
   }
 
