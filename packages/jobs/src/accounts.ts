@@ -10,7 +10,8 @@ export interface AccountInfo {
   account: string; network: string; id: string; connected: boolean; connectedAt: number | null;
   disconnectedAt: number | null; reason: string | null; keyId: string | null;
 }
-export interface Tokens { token: string; refreshToken: string | null }
+export interface Tokens { token: string; refreshToken: string | null; version: number }
+export type RefreshOutcome = "refreshed" | "changed" | "busy" | "no-refresh-token";
 
 const CACHE_MS = 5_000;
 
@@ -22,9 +23,10 @@ export function createAccounts({ redis, keys, vault, clock }: { redis: RedisClie
       const now = clock.now();
       const sealed: Record<string, string> = { token: vault.seal(token), keyId: vault.currentKeyId };
       if (refreshToken) sealed.refreshToken = vault.seal(refreshToken);
+      const version = await redis.hincrby(keys.account(network, id), "tokenVersion", 1);
       const m = redis.multi();
       m.del(keys.accountToken(network, id));
-      m.hset(keys.accountToken(network, id), sealed);
+      m.hset(keys.accountToken(network, id), { ...sealed, version: String(version) });
       m.hset(keys.account(network, id), { network, id, connected: "1", connectedAt: String(now) });
       m.hdel(keys.account(network, id), "reason", "disconnectedAt");
       await m.exec();
@@ -42,10 +44,32 @@ export function createAccounts({ redis, keys, vault, clock }: { redis: RedisClie
       p.hgetall(keys.accountToken(network, id));
       const [[, connected], [, sealed]] = (await p.exec()) as [[unknown, string | null], [unknown, Record<string, string>]];
       const tokens = connected === "1" && sealed.token
-        ? { token: vault.open(sealed.token), refreshToken: sealed.refreshToken ? vault.open(sealed.refreshToken) : null }
+        ? { token: vault.open(sealed.token), refreshToken: sealed.refreshToken ? vault.open(sealed.refreshToken) : null, version: Number(sealed.version ?? 0) }
         : null;
       cache.set(k, { at: clock.now(), tokens });
       return tokens;
+    },
+
+    /**
+     * Refreshes an expired access token once for the whole fleet: one worker takes a short lock and exchanges the
+     * refresh token; the others see "busy" (wait a moment and retry) or "changed" (someone already refreshed since
+     * they read the token). `exchange` errors propagate (an auth error means the refresh token is dead too).
+     */
+    async refreshOnce(network: string, id: string, seenVersion: number,
+      exchange: (refreshToken: string) => Promise<{ accessToken: string; refreshToken: string | null }>): Promise<RefreshOutcome> {
+      const lock = `${keys.accountToken(network, id)}:refresh-lock`;
+      if ((await redis.set(lock, "1", "PX", 30_000, "NX")) !== "OK") return "busy";
+      try {
+        cache.delete(`${network}:${id}`);
+        const sealed = await redis.hgetall(keys.accountToken(network, id));
+        if (Number(sealed.version ?? 0) !== seenVersion) return "changed";
+        if (!sealed.refreshToken) return "no-refresh-token";
+        const fresh = await exchange(vault.open(sealed.refreshToken));
+        await this.connect(network, id, fresh.accessToken, fresh.refreshToken ?? vault.open(sealed.refreshToken));
+        return "refreshed";
+      } finally {
+        await redis.del(lock);
+      }
     },
 
     forget(network: string, id: string): void {

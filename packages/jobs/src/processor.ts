@@ -13,9 +13,9 @@ import { publishSettled } from "./settle.ts";
  * reconnects | retried with backoff (transient) | failed for good (permanent, or out of attempts).
  */
 type Outcome = { ids: number; successors: number } | { skipped: string };
-interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string }
+interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number }
 
-export function createPageProcessor(engine: Engine) {
+export function createPageProcessor(engine: Engine, signal?: AbortSignal) {
   let paused = { at: 0, set: new Set<string>() };
   const pausedNetworks = async (): Promise<Set<string>> => {
     if (engine.clock.now() - paused.at > 1_000) paused = { at: engine.clock.now(), set: new Set(await engine.redis.smembers(engine.keys.networkPaused())) };
@@ -36,15 +36,16 @@ export function createPageProcessor(engine: Engine) {
       await failLeaf(engine, job, p, node, `unknown network ${p.network}`, "permanent");
       throw new UnrecoverableError(`unknown network ${p.network}`);
     }
-    const ctx: Ctx = { engine, net, job, token, p, node };
+    const ctx: Ctx = { engine, net, job, token, p, node, tokenVersion: 0 };
     if ((await pausedNetworks()).has(p.network)) return delay(ctx, 2_000);
     const tokens = await engine.accounts.tokens(p.network, p.authAccount);
     if (!tokens) return park(ctx, "account not connected");
+    ctx.tokenVersion = tokens.version;
+    const call = { token: tokens.token, ...(signal ? { signal } : {}) };
 
-    const call = callShape(p);
-    let probe = false;
+    let probe: boolean;
     for (let tries = 0; ; tries++) {
-      const verdict = await engine.limiter.acquire(net.limits, call);
+      const verdict = await engine.limiter.acquire(net.limits, callShape(p));
       if (verdict.go) { probe = verdict.probe; break; }
       if (verdict.waitMs <= engine.settings.inlineWaitMs && tries < 8) {
         await sleep(verdict.waitMs);
@@ -58,11 +59,11 @@ export function createPageProcessor(engine: Engine) {
     try {
       if (p.mode === "size") {
         if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
-        const { total, rate } = await net.client.fetchTotal(p.accountId, { token: tokens.token });
+        const { total, rate } = await net.client.fetchTotal(p.accountId, call);
         await afterCall(ctx, rate);
         return storeSize(ctx, total);
       }
-      const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, { token: tokens.token });
+      const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, call);
       await afterCall(ctx, page.rate);
       return storePage(ctx, page);
     } catch (err) {
@@ -204,6 +205,18 @@ async function handleFailure(ctx: Ctx, err: unknown, probe: boolean): Promise<ne
     }
     case "auth_invalid": {
       engine.accounts.forget(p.network, p.authAccount);
+      const refresh = net.client.refresh?.bind(net.client);
+      if (refresh) { // an expired token is refreshed once, fleet-wide, before the account counts as disconnected
+        const outcome = await engine.accounts.refreshOnce(p.network, p.authAccount, ctx.tokenVersion, async (rt) => {
+          const fresh = await refresh(rt);
+          return { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken };
+        }).catch((e: unknown) => {
+          if (e instanceof NetworkError && e.kind === "auth_invalid") return "dead" as const;
+          throw e;
+        });
+        if (outcome === "refreshed" || outcome === "changed") return delay(ctx, 0);
+        if (outcome === "busy") return delay(ctx, 1_000);
+      }
       if (!p.authRetried && net.authRetryDelayMs > 0) { // a fresh grant can answer "revoked" for a while: one retry
         await job.updateData({ ...p, authRetried: true });
         return delay(ctx, net.authRetryDelayMs);

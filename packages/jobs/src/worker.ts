@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Engine } from "./engine.ts";
+import { closeHttpAgent } from "./networks/http.ts";
 import { createPageProcessor } from "./processor.ts";
 import { jitterBackoff, QUEUES, type QueueName } from "./queues.ts";
 
@@ -30,7 +31,9 @@ const DEFAULT_CONCURRENCY: Record<QueueName, number> = { interactive: 20, defaul
 export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFleetMember {
   const names = opts.queues ?? [...QUEUES];
   const id = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const processPage = createPageProcessor(engine);
+  // Aborted when a stop runs out of grace: calls in flight end at once instead of at their timeout.
+  const abort = new AbortController();
+  const processPage = createPageProcessor(engine, abort.signal);
   const processor = async (job: Job, token?: string) => {
     if (job.name === "followers.page") return processPage(job, token);
     throw new Error(`no processor for job type "${job.name}"`);
@@ -68,9 +71,11 @@ export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFle
       const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), grace).unref());
       if ((await Promise.race([closing.then(() => "closed" as const), timeout])) === "timeout") {
         engine.log.warn({ graceMs: grace }, "active jobs did not finish within the grace period; forcing close");
+        abort.abort(new Error("worker stopping"));
         await Promise.all(workers.map((w) => w.close(true)));
       }
       await engine.redis.pipeline().del(engine.keys.worker(id)).zrem(engine.keys.workers(), id).exec();
+      await closeHttpAgent();
     },
   };
 }

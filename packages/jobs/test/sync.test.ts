@@ -38,7 +38,7 @@ describe("syncs through simnet over real HTTP", () => {
     expect(doc.state).toBe("done");
     for (const a of accounts) {
       const [net, id] = a.split(":") as [string, string];
-      expect((await followersOf(h.engine, a)).sha256).toBe((await h.truth(net, id)).sha256);
+      expect(`${a} ${(await followersOf(h.engine, a)).sha256}`).toBe(`${a} ${(await h.truth(net, id)).sha256}`);
     }
   });
 
@@ -78,6 +78,21 @@ describe("syncs through simnet over real HTTP", () => {
     const doc = await waitForTree(h.engine, treeId, { timeoutMs: 60_000 });
     expect(doc.state).toBe("done");
     expect((await followersOf(h.engine, "facebook:large")).sha256).toBe((await h.truth("facebook", "large")).sha256);
+  });
+
+  it("an access token that expires mid-sync is refreshed once, fleet-wide, without a failed job", async () => {
+    await h.simnet.admin("PATCH", "/_simnet/config", { networks: { twitter: { tokenTtlMs: 1_500 } } });
+    const fresh = await h.simnet.admin<{ token: string; refreshToken: string }>("POST", "/_simnet/accounts/twitter/big/token");
+    await connectAccount(h.engine, "twitter:big", fresh.token, fresh.refreshToken);
+    const before = Number(await h.engine.redis.hget(h.engine.keys.account("twitter", "big"), "tokenVersion"));
+    const { treeId } = await startSync(h.engine, ["twitter:big"]);
+    const doc = await waitForTree(h.engine, treeId, { timeoutMs: 60_000 });
+    expect(doc).toMatchObject({ state: "done", counts: { failed: 0 } });
+    const after = Number(await h.engine.redis.hget(h.engine.keys.account("twitter", "big"), "tokenVersion"));
+    expect(after - before).toBeGreaterThanOrEqual(1); // refreshed (each refresh outlives 1.5 s of paging)
+    expect(after - before).toBeLessThanOrEqual(Math.ceil(60 / 1.5));
+    expect((await h.engine.accounts.info("twitter", "big"))?.connected).toBe(true);
+    expect((await followersOf(h.engine, "twitter:big")).sha256).toBe((await h.truth("twitter", "big")).sha256);
   });
 
   it("unknown tree ids answer unknown", async () => {

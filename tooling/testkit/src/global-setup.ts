@@ -9,7 +9,7 @@ declare module "vitest" {
  * Vitest global setup: every suite gets a Redis it may own. Given FANOUT_TEST_REDIS_URL, tests use that server
  * with fresh prefixes (and never flush it); otherwise a private redis-server is started on a free port.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.FANOUT_TEST_REDIS_URL;
   if (given) {
     project.provide("redisUrl", given);

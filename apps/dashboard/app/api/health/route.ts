@@ -1,9 +1,8 @@
-import { loadEnv } from "@fanout/jobs/env";
-import { createFastFailRedis } from "@fanout/jobs/redis";
+import { json } from "../../../lib/http.ts";
+import { publicRoute } from "../../../lib/route.ts";
 
-export async function GET(): Promise<Response> {
-  const env = loadEnv();
-  const r = createFastFailRedis(env);
-  try { const p = await r.ping(); return Response.json({ ok: true, p, prefix: env.FANOUT_PREFIX }); }
-  finally { r.disconnect(); }
-}
+/** 200 when Redis answers PING (within 2 s), 503 otherwise; no sign-in. */
+export const GET = publicRoute({}, async ({ s }) => {
+  const h = await s.health();
+  return json(h.ok ? { ok: true, redis: "up", latencyMs: h.latencyMs } : { ok: false, redis: "down", error: h.error }, h.ok ? 200 : 503);
+});

@@ -1,0 +1,26 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { Providers } from "../../components/providers.tsx";
+import { RedisDown } from "../../components/redis-down.tsx";
+import { SideNav } from "../../components/shell/side-nav.tsx";
+import { TopBar } from "../../components/shell/top-bar.tsx";
+import { currentOperator } from "../../lib/auth.ts";
+
+/** Every console page: the session is checked against Redis here (the gate only checked the cookie's seal). */
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const auth = await currentOperator();
+  if (auth.state === "signed-out") redirect("/login");
+  if (auth.state === "unavailable") return <RedisDown error={auth.error} />;
+  const { operator, csrf } = auth;
+  return (
+    <Providers session={{ name: operator.name, role: operator.role, csrf }}>
+      {/* Also in the page head, for scripts and tests that call the API from this session. */}
+      <meta name="fanout-csrf" content={csrf} />
+      <div className="app">
+        <TopBar />
+        <SideNav />
+        <main className="content">{children}</main>
+      </div>
+    </Providers>
+  );
+}

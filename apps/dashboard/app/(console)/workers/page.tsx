@@ -1,0 +1,18 @@
+import { HydrationBoundary } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { PageHeader } from "../../../components/panel.tsx";
+import { WorkersView } from "../../../components/stats-views.tsx";
+import { prefetchStats } from "../../../lib/server-data.ts";
+
+export const metadata: Metadata = { title: "Workers" };
+
+export default async function WorkersPage() {
+  return (
+    <>
+      <PageHeader title="Workers" subtitle="Worker processes that sent a heartbeat in the last minute." />
+      <HydrationBoundary state={await prefetchStats()}>
+        <WorkersView />
+      </HydrationBoundary>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Stats } from "@fanout/jobs/ops";
+
+/** Chart and table rows for the overview, from `ops.stats()`: plain functions, tested without a DOM. */
+export const DEPTH_STATES = ["wait", "prioritized", "active", "delayed", "failed"] as const;
+export type DepthState = (typeof DEPTH_STATES)[number];
+
+export interface DepthRow { queue: string; paused: boolean; wait: number; prioritized: number; active: number; delayed: number; failed: number; completed: number }
+
+export function toDepthRows(stats: Stats): DepthRow[] {
+  return Object.entries(stats.queues).map(([queue, c]) => ({
+    queue, paused: c.paused > 0,
+    wait: c.wait ?? 0, prioritized: c.prioritized ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0,
+    completed: c.completed ?? 0,
+  }));
+}
+
+export interface Totals { waiting: number; active: number; delayed: number; failed: number; completed: number; workers: number; pausedQueues: number }
+
+export function totals(stats: Stats): Totals {
+  const rows = toDepthRows(stats);
+  const sum = (f: (r: DepthRow) => number) => rows.reduce((n, r) => n + f(r), 0);
+  return {
+    waiting: sum((r) => r.wait + r.prioritized), active: sum((r) => r.active), delayed: sum((r) => r.delayed),
+    failed: sum((r) => r.failed), completed: sum((r) => r.completed), workers: stats.workers.length,
+    pausedQueues: rows.filter((r) => r.paused).length,
+  };
+}
+
+export interface TrendPoint { at: number; waiting: number; active: number; delayed: number; failed: number }
+
+/**
+ * The depth trend seen since the page opened (the engine keeps no history yet): one point per distinct stats
+ * snapshot, points older than `windowMs` before `nowMs` dropped, oldest first.
+ */
+export function appendTrend(points: readonly TrendPoint[], stats: Stats, nowMs: number, windowMs: number): TrendPoint[] {
+  const last = points[points.length - 1];
+  const kept = points.filter((p) => p.at >= nowMs - windowMs);
+  if (last && last.at >= stats.at) return kept;
+  const t = totals(stats);
+  return [...kept, { at: stats.at, waiting: t.waiting, active: t.active, delayed: t.delayed, failed: t.failed }];
+}
+
+export interface NetworkRow { network: string; paused: boolean; breaker: string; errors: number; byKind: [string, number][] }
+
+export function toNetworkRows(stats: Stats): NetworkRow[] {
+  return Object.entries(stats.networks).map(([network, n]) => {
+    const byKind = Object.entries(n.errorsLastHour).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+    return { network, paused: n.paused, breaker: n.breaker, errors: byKind.reduce((s, [, v]) => s + v, 0), byKind };
+  });
+}
+
+export function formatCount(n: number): string {
+  return new Intl.NumberFormat("en-US").format(n);
+}
+
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((v) => String(v).padStart(2, "0")).join(":");
+}

@@ -1,0 +1,35 @@
+import type { Engine } from "@fanout/jobs/engine";
+import type { Logger } from "@fanout/jobs/log";
+import type * as OpsLib from "@fanout/jobs/ops";
+import type { Operators } from "@fanout/jobs/operators";
+import type { SessionCodec } from "../server/session.ts";
+
+/**
+ * What the console's server process hands to Next: the jobs package is loaded once, by server.ts through tsx (Next's
+ * bundlers bundle a workspace package whatever serverExternalPackages says, which would give route handlers a second
+ * copy of the engine and its connections). Route handlers and server components reach the one instance here, and
+ * import the jobs package for its types only (a lint rule keeps it that way).
+ */
+export interface HealthReport { ok: boolean; redis: "up" | "down"; error?: string; latencyMs?: number }
+
+export interface ConsoleServices {
+  engine: Engine;
+  ops: typeof OpsLib;
+  operators: Operators;
+  sessions: SessionCodec;
+  log: Logger;
+  health(): Promise<HealthReport>;
+}
+
+const SLOT = Symbol.for("fanout.console.services");
+type Slot = { [SLOT]?: ConsoleServices };
+
+export function provideServices(s: ConsoleServices | undefined): void {
+  (globalThis as Slot)[SLOT] = s;
+}
+
+export function services(): ConsoleServices {
+  const s = (globalThis as Slot)[SLOT];
+  if (!s) throw new Error("console services are missing: start the console with server.ts (npm run dashboard), not `next start`");
+  return s;
+}

@@ -1,0 +1,38 @@
+import type { Stats } from "@fanout/jobs/ops";
+import { describe, expect, it } from "vitest";
+import { appendTrend, toDepthRows, toNetworkRows, totals } from "../lib/overview-data.ts";
+
+const T0 = 1_700_000_000_000;
+const counts = (o: Partial<Record<string, number>>) => ({ wait: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0, paused: 0, ...o });
+const sample = (at: number, wait = 5): Stats => ({
+  at,
+  queues: { interactive: counts({ wait, active: 2 }), default: counts({ prioritized: 3, delayed: 1, failed: 4, paused: 1 }) },
+  workers: [{ id: "w1", host: "h", pid: 1, queues: ["default"], active: 2, at }],
+  networks: {
+    twitter: { paused: false, breaker: "closed", errorsLastHour: { rate_limited: 3, transient: 7, permanent: 0 } },
+    mastodon: { paused: true, breaker: "open", errorsLastHour: {} },
+  },
+});
+
+describe("overview data", () => {
+  it("shapes queue rows and totals (waiting counts prioritized jobs too)", () => {
+    expect(toDepthRows(sample(T0))[1]).toEqual({ queue: "default", paused: true, wait: 0, prioritized: 3, active: 0, delayed: 1, failed: 4, completed: 0 });
+    expect(totals(sample(T0))).toEqual({ waiting: 8, active: 2, delayed: 1, failed: 4, completed: 0, workers: 1, pausedQueues: 1 });
+  });
+
+  it("sorts a network's errors by count and drops empty kinds", () => {
+    expect(toNetworkRows(sample(T0))).toEqual([
+      { network: "twitter", paused: false, breaker: "closed", errors: 10, byKind: [["transient", 7], ["rate_limited", 3]] },
+      { network: "mastodon", paused: true, breaker: "open", errors: 0, byKind: [] },
+    ]);
+  });
+
+  it("adds one trend point per new snapshot and forgets points outside the window", () => {
+    let points = appendTrend([], sample(T0), T0, 60_000);
+    points = appendTrend(points, sample(T0), T0, 60_000); // same snapshot again: no new point
+    expect(points).toHaveLength(1);
+    points = appendTrend(points, sample(T0 + 30_000, 9), T0 + 30_000, 60_000);
+    points = appendTrend(points, sample(T0 + 90_000, 1), T0 + 90_000, 60_000);
+    expect(points.map((p) => [p.at - T0, p.waiting])).toEqual([[30_000, 12], [90_000, 4]]);
+  });
+});
