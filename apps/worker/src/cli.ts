@@ -53,8 +53,10 @@ program.command("worker")
     const bad = queues.filter((q) => !isQueueName(q));
     if (bad.length || !queues.length) throw new UsageError(`unknown queue(s): ${bad.join(", ") || "(none)"}; known: ${QUEUES.join(", ")}`);
     const engine = await createEngine();
-    const member = startWorker(engine, { queues: queues as QueueName[], graceMs: o.grace, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
-    engine.log.info({ worker: member.id, queues }, "worker ready");
+    const member = await startWorker(engine, {
+      queues: queues as QueueName[], graceMs: o.grace, metricsPort: engine.env.FANOUT_METRICS_PORT, ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    });
+    engine.log.info({ worker: member.id, queues, metricsPort: member.metricsPort }, "worker ready");
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         engine.log.info({ signal }, "stopping: finishing active jobs");

@@ -49,6 +49,9 @@ export function keys(prefix: string) {
     errorBuckets: (network: string) => `${prefix}:{err.${network}}:buckets`,
     errorSamples: (network: string) => `${prefix}:{err.${network}}:samples`,
     audit: () => `${prefix}:{ops}:audit`,
+    metricsDepth: () => `${prefix}:{metrics}:depth`,
+    metricsWait: () => `${prefix}:{metrics}:wait`,
+    samplerLease: () => `${prefix}:{metrics}:sampler`,
     /** Console operators: names by creation time, and one hash per operator (role, scrypt hash, session epoch). */
     operators: () => `${prefix}:{ops}:operators`,
     operator: (name: string) => `${prefix}:{ops}:operator:${name}`,

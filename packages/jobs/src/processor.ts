@@ -5,6 +5,7 @@ import type { Page, RateObservation } from "./networks/types.ts";
 import { coverStart, planNext } from "./paging.ts";
 import { parsePayload, PayloadError, type PagePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, type QueueName } from "./queues.ts";
+import type { ProcessObserver } from "./metrics.ts";
 import { publishSettled } from "./settle.ts";
 
 /**
@@ -15,7 +16,7 @@ import { publishSettled } from "./settle.ts";
 type Outcome = { ids: number; successors: number } | { skipped: string };
 interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number }
 
-export function createPageProcessor(engine: Engine, signal?: AbortSignal) {
+export function createPageProcessor(engine: Engine, signal?: AbortSignal, observer?: ProcessObserver) {
   let paused = { at: 0, set: new Set<string>() };
   const pausedNetworks = async (): Promise<Set<string>> => {
     if (engine.clock.now() - paused.at > 1_000) paused = { at: engine.clock.now(), set: new Set(await engine.redis.smembers(engine.keys.networkPaused())) };
@@ -23,6 +24,22 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal) {
   };
 
   return async function processPage(job: Job, token?: string): Promise<Outcome> {
+    if (job.attemptsStarted <= 1) observer?.waited(job.queueName, Math.max(0, engine.clock.now() - job.timestamp - (job.opts.delay ?? 0)));
+    try {
+      const out = await runPage(job, token);
+      observer?.page(String((job.data as { network?: unknown }).network), "stored");
+      return out;
+    } catch (err) {
+      const network = String((job.data as { network?: unknown }).network);
+      if (err instanceof DelayedError) observer?.page(network, err.message.startsWith("parked") ? "parked" : "delayed");
+      else if (err instanceof UnrecoverableError) observer?.page(network, "failed");
+      else observer?.page(network, "retried");
+      if (err instanceof NetworkError) observer?.error(network, err.kind);
+      throw err;
+    }
+  };
+
+  async function runPage(job: Job, token?: string): Promise<Outcome> {
     let p: PagePayload;
     try {
       p = parsePayload("followers.page", job.data);
@@ -69,7 +86,7 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal) {
     } catch (err) {
       return handleFailure(ctx, err, probe);
     }
-  };
+  }
 }
 
 function callShape(p: PagePayload) {

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Engine } from "./engine.ts";
 import { closeHttpAgent } from "./networks/http.ts";
+import { createProcessMetrics, startMetricsServer, startSampler } from "./metrics.ts";
 import { createPageProcessor } from "./processor.ts";
 import { jitterBackoff, QUEUES, type QueueName } from "./queues.ts";
 
@@ -11,12 +12,15 @@ export interface WorkerOptions {
   /** How long a graceful stop waits for active jobs. */
   graceMs?: number;
   heartbeatMs?: number;
+  /** How often metrics are sampled (queue depths, wait percentiles). */
+  sampleMs?: number;
   version?: string;
   metricsPort?: number | null;
 }
 
 export interface WorkerFleetMember {
   id: string;
+  metricsPort: number | null;
   workers: Worker[];
   stop(): Promise<void>;
 }
@@ -28,12 +32,15 @@ const DEFAULT_CONCURRENCY: Record<QueueName, number> = { interactive: 20, defaul
  * graceful stop (no new jobs, active ones finish within the grace period). A SIGKILLed process's jobs are taken
  * over by the others through BullMQ's stalled-job check; every page is idempotent, so they finish once in effect.
  */
-export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFleetMember {
+export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Promise<WorkerFleetMember> {
   const names = opts.queues ?? [...QUEUES];
   const id = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   // Aborted when a stop runs out of grace: calls in flight end at once instead of at their timeout.
   const abort = new AbortController();
-  const processPage = createPageProcessor(engine, abort.signal);
+  const metrics = createProcessMetrics();
+  const processPage = createPageProcessor(engine, abort.signal, metrics.observer);
+  const server = opts.metricsPort === null ? null : await startMetricsServer(engine, metrics, opts.metricsPort ?? 0);
+  const stopSampler = startSampler(engine, metrics, id, opts.sampleMs ?? 5_000);
   const processor = async (job: Job, token?: string) => {
     if (job.name === "followers.page") return processPage(job, token);
     throw new Error(`no processor for job type "${job.name}"`);
@@ -41,7 +48,7 @@ export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFle
   const workers = names.map((q) => {
     const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
     const w = new Worker(q, processor, {
-      connection: engine.redis, prefix: engine.keys.queuePrefix(q), concurrency,
+      connection: engine.redis, prefix: engine.keys.queuePrefix(q), concurrency, metrics: { maxDataPoints: 1_440 },
       settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, engine.settings.backoffBaseMs, engine.settings.backoffCapMs) },
       stalledInterval: 15_000, maxStalledCount: 10, lockDuration: 30_000,
     });
@@ -52,7 +59,7 @@ export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFle
 
   const beat = async () => {
     const active = workers.reduce((n, w) => n + ((w as unknown as { running?: number }).running ?? 0), 0);
-    const doc = { id, host: hostname(), pid: process.pid, queues: names, active, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: opts.metricsPort ?? null };
+    const doc = { id, host: hostname(), pid: process.pid, queues: names, active, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: server?.port ?? null };
     const p = engine.redis.pipeline();
     p.set(engine.keys.worker(id), JSON.stringify(doc), "PX", (opts.heartbeatMs ?? 5_000) * 3);
     p.zadd(engine.keys.workers(), doc.at, id);
@@ -63,9 +70,11 @@ export function startWorker(engine: Engine, opts: WorkerOptions = {}): WorkerFle
   void beat().catch((err: unknown) => engine.log.warn({ err: (err as Error).message }, "heartbeat failed"));
 
   return {
-    id, workers,
+    id, workers, metricsPort: server?.port ?? null,
     async stop() {
       clearInterval(timer);
+      stopSampler();
+      await server?.close();
       const grace = opts.graceMs ?? 30_000;
       const closing = Promise.all(workers.map((w) => w.close()));
       const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), grace).unref());

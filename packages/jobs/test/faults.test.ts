@@ -19,7 +19,7 @@ describe("faults", () => {
       logLevel: "info",
       config: { backoffBaseMs: 200, tuning: Object.fromEntries(NETS.map((n) => [n, { timeoutMs: 1_000, ...(n === "twitter" ? { limits: [{ scope: "token" as const, max: 15, windowMs: 900 }] } : {}) }])) },
     });
-    h.worker({ concurrency: 30 });
+    await h.worker({ concurrency: 30 });
     for (const n of NETS) {
       const accounts = await h.simnet.admin<{ id: string; token: string; refreshToken?: string }[]>("GET", `/_simnet/accounts?network=${n}`);
       for (const a of accounts) tokens.push(a.token, ...(a.refreshToken ? [a.refreshToken] : []));

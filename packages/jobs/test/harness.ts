@@ -22,11 +22,11 @@ export async function startHarness(opts: { config?: FanoutConfig; simnetEnv?: Re
   const env = loadEnv({ REDIS_URL: inject("redisUrl"), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", SIMNET_URL: simnet.url, LOG_LEVEL: "silent" });
   const stream = { write: (line: string) => void logLines.push(line) };
   const engine = await createEngine({ env, config: opts.config ?? {}, log: createLogger({ level: opts.logLevel ?? "silent", stream }) });
-  const members: ReturnType<typeof startWorker>[] = [];
+  const members: Awaited<ReturnType<typeof startWorker>>[] = [];
   return {
     simnet, engine, prefix, logLines,
-    worker(o: WorkerOptions = {}) {
-      const m = startWorker(engine, { heartbeatMs: 1_000, graceMs: 5_000, ...o });
+    async worker(o: WorkerOptions = {}) {
+      const m = await startWorker(engine, { heartbeatMs: 1_000, graceMs: 5_000, metricsPort: null, ...o });
       members.push(m);
       return m;
     },

@@ -10,7 +10,7 @@ describe("syncs through simnet over real HTTP", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ config: { backoffBaseMs: 100, tuning: { twitter: { limits: [{ scope: "token", max: 15, windowMs: 900 }] }, linkedin: { window: 4 } } } });
-    h.worker({ concurrency: 20 });
+    await h.worker({ concurrency: 20 });
     for (const net of ["twitter", "facebook", "linkedin", "mastodon"]) {
       for (const id of ["empty", "small", "medium", "large"]) await h.connect(net, id);
     }
