@@ -49,6 +49,9 @@ export function keys(prefix: string) {
     errorBuckets: (network: string) => `${prefix}:{err.${network}}:buckets`,
     errorSamples: (network: string) => `${prefix}:{err.${network}}:samples`,
     audit: () => `${prefix}:{ops}:audit`,
+    /** Failed page jobs by time: all, and per network (member `queue|jobId|network|kind|account`). */
+    failedIndex: () => `${prefix}:{failed}:all`,
+    limitHistory: (network: string) => `${rl(network)}:history`,
     metricsDepth: () => `${prefix}:{metrics}:depth`,
     metricsWait: () => `${prefix}:{metrics}:wait`,
     samplerLease: () => `${prefix}:{metrics}:sampler`,

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Engine } from "./engine.ts";
+import { sampleLimits } from "./limiter/gauges.ts";
 import { QUEUES } from "./queues.ts";
 
 /**
@@ -77,6 +78,7 @@ export function startSampler(engine: Engine, metrics: ProcessMetrics, workerId: 
       queues[q] = counts;
     }
     await redis.pipeline().lpush(keys.metricsDepth(), JSON.stringify({ at: now, queues } satisfies DepthSample)).ltrim(keys.metricsDepth(), 0, SAMPLES_24H - 1).exec();
+    await sampleLimits(engine);
   };
   const timer = setInterval(() => void tick().catch((err: unknown) => engine.log.warn({ err: (err as Error).message }, "metrics sample failed")), intervalMs);
   timer.unref();

@@ -211,6 +211,7 @@ export async function stats(engine: Engine): Promise<Stats> {
 }
 
 const OPEN_LEAF = new Set(["pending", "delayed", "parked"]);
+const WAITING_STATES = new Set(["waiting", "prioritized", "delayed", "paused", "waiting-children"]);
 
 /**
  * An account's jobs that have not run yet, found through its recent trees' open pages (no extra index to keep):
@@ -231,7 +232,7 @@ export async function waitingJobsOf(engine: Engine, account: string, trees = 5):
         const jobId = pageJobId(treeId, network, id, l.page);
         for (const q of QUEUES) {
           const job = await engine.queues[q].getJob(jobId);
-          if (job && ((await job.isWaiting()) || (await job.isDelayed()))) { jobs.push(job); break; }
+          if (job && WAITING_STATES.has(await job.getState())) { jobs.push(job); break; }
         }
       }
     }
@@ -255,7 +256,7 @@ export async function setWhale(engine: Engine, account: string, on: boolean, act
   let moved = 0;
   for (const job of await waitingJobsOf(engine, node)) {
     if (job.queueName === target) continue;
-    const delayedUntil = (await job.isDelayed()) ? job.timestamp + (job.opts.delay ?? 0) : 0;
+    const delayedUntil = (await job.getState()) === "delayed" ? job.timestamp + (job.delay || (job.opts.delay ?? 0)) : 0;
     await engine.queues[target].add(job.name, job.data, {
       jobId: job.id, ...(job.opts.priority ? { priority: job.opts.priority } : {}),
       ...(delayedUntil > engine.clock.now() ? { delay: delayedUntil - engine.clock.now() } : {}),
@@ -296,7 +297,7 @@ export async function cancelTree(engine: Engine, treeId: string, actor: Actor = 
       for (const l of res.leaves.filter((x) => OPEN_LEAF.has(x.state))) {
         for (const q of QUEUES) {
           const job = await engine.queues[q].getJob(pageJobId(treeId, network, id, l.page));
-          if (job && ((await job.isWaiting()) || (await job.isDelayed()))) { await job.remove(); break; }
+          if (job && WAITING_STATES.has(await job.getState())) { await job.remove(); break; }
         }
         const r = await engine.tree.fail(treeId, account, l.page, { error: "cancelled by an operator", kind: "cancelled" });
         cancelled++;

@@ -253,6 +253,7 @@ async function handleFailure(ctx: Ctx, err: unknown, probe: boolean): Promise<ne
 
 async function failLeaf(engine: Engine, job: Job, p: PagePayload, node: string, error: string, kind: string): Promise<void> {
   const res = await engine.tree.fail(p.treeId, node, p.page, { error, kind, payload: p, queue: job.queueName });
+  await indexFailure(engine, job.queueName, job.id ?? "", p.network, kind, node);
   if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
 }
 
@@ -268,6 +269,17 @@ async function park({ engine, job, token, p, node }: Ctx, reason: string): Promi
   await engine.tree.setState(p.treeId, node, p.page, "parked");
   await job.moveToDelayed(engine.clock.now() + engine.settings.parkMs, token);
   throw new DelayedError(`parked: ${reason}`);
+}
+
+const FAILED_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/** Failed jobs are what operators search: one sorted set by time, trimmed by age (one round trip per failure). */
+async function indexFailure(engine: Engine, queue: string, jobId: string, network: string, kind: string, account: string): Promise<void> {
+  const now = engine.clock.now();
+  await engine.redis.pipeline()
+    .zadd(engine.keys.failedIndex(), now, [queue, jobId, network, kind, account].join("|"))
+    .zremrangebyscore(engine.keys.failedIndex(), "-inf", now - FAILED_RETENTION_MS)
+    .exec();
 }
 
 function sleep(ms: number): Promise<void> {

@@ -23,7 +23,7 @@ export interface BreakerParams {
   baseCooldownMs: number; maxCooldownMs: number; probeLeaseMs: number;
 }
 export const DEFAULT_BREAKER: BreakerParams = {
-  threshold: 5, ratio: 0.5, minAccounts: 2, bucketMs: 5_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
+  threshold: 5, ratio: 0.5, minAccounts: 3, bucketMs: 5_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
 };
 
 export interface NetworkLimits {
@@ -92,6 +92,8 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
         const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
         const args = factors.flatMap(({ factor }) => [factor.max, factor.windowMs]);
         p.limiterAcquire?.(ks.length, ...ks, nowArg(), randomUUID(), ...args);
+        // The gauges' index of live keys, in the same round trip (same slot).
+        (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(keys.limitKeys(net.name), ...factors.flatMap(({ key }) => [now(), key]));
       }
       if (useAdaptive) p.adaptive?.(keys.adaptive(net.name, "app"), "acquire", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap));
       const res = (await p.exec()) ?? [];
@@ -193,6 +195,15 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
 }
 
 export type Limiter = ReturnType<typeof createLimiter>;
+
+/** The factor a key was built from: scope, who, window, paging/endpoint flags (see factorKey). */
+export function describeKey(key: string): { scope: string; who: string; windowMs: number; paging: boolean; endpoint: string | null } {
+  const parts = key.split(".");
+  const scope = parts[0] ?? "";
+  const rest = scope === "app" ? parts.slice(1) : parts.slice(2);
+  const who = scope === "app" ? "app" : (parts[1] ?? "");
+  return { scope, who, windowMs: Number(rest[0] ?? 0), paging: rest.includes("paging"), endpoint: rest.filter((x) => x !== "paging")[1] ?? null };
+}
 
 function factorKey(f: LimitFactor, call: CallShape): string {
   const who = f.scope === "token" ? `token.${call.tokenRef}` : f.scope === "ip" ? `ip.${call.ip ?? "local"}` : "app";
