@@ -8,6 +8,7 @@ import {
 } from "@fanout/jobs/ops";
 import { PRIORITIES, QUEUES, isQueueName, type Priority, type QueueName } from "@fanout/jobs/queues";
 import { createEngine } from "@fanout/jobs/runtime";
+import { listSchedules, runScheduleNow } from "@fanout/jobs/schedules";
 import { SyncInputError, startSync } from "@fanout/jobs/sync";
 import { startWorker } from "@fanout/jobs/worker";
 import { runDemo } from "./demo.ts";
@@ -218,6 +219,21 @@ program.command("audit")
   .action(async (o: { limit: number; action?: string }) => {
     const entries = await withEngine((e) => auditLog(e, { limit: o.limit, ...(o.action ? { action: o.action } : {}) }));
     output(json()).print(entries, entries.map((e) => `${new Date(e.at).toISOString()} ${e.who} (${e.via}) ${e.action} ${JSON.stringify(e.details)}`).join("\n") || "(empty)");
+  });
+
+program.command("schedules")
+  .description("code-defined schedules: list them with their next run, or run one now")
+  .argument("[action]", "list | run", "list")
+  .argument("[name]", "the schedule to run")
+  .action(async (action: string, name: string | undefined) => {
+    if (action === "list") {
+      const list = await withEngine((e) => listSchedules(e));
+      output(json()).print(list, list.map((s) => `${s.name.padEnd(16)} ${s.action.padEnd(8)} ${s.every ? `every ${s.every} ms` : `cron ${s.cron ?? ""}`}  next ${s.next ? new Date(s.next).toISOString() : "(not scheduled yet: start a worker)"}`).join("\n"));
+      return;
+    }
+    if (action !== "run" || !name) throw new UsageError("usage: fanout schedules [list | run NAME]");
+    const res = await withEngine((e) => runScheduleNow(e, name, { name: "cli", via: "cli" }));
+    output(json()).print(res, `queued ${res.name} (job ${res.jobId})`);
   });
 
 program.command("demo")

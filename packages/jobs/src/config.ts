@@ -6,6 +6,8 @@ import type { UserNetworkSpec } from "./networks/registry.ts";
 import { ConfigError } from "./env.ts";
 import type { AdaptiveParams, BreakerParams } from "./limiter/limiter.ts";
 import type { LimitFactor } from "./networks/types.ts";
+import { ScheduleSchema, type ScheduleDef } from "./schedules.ts";
+import type { TrickleSettings } from "./trickle.ts";
 
 /**
  * `fanout.config.ts`: what a deployment tunes in code — custom networks, limits, page sizes, schedules, thresholds.
@@ -29,6 +31,8 @@ export interface FanoutConfig {
   whaleThreshold?: number;
   treeRetentionMs?: number;
   backoffBaseMs?: number;
+  schedules?: ScheduleDef[];
+  trickle?: Partial<TrickleSettings>;
 }
 
 const Factor = z.object({
@@ -60,6 +64,8 @@ const ConfigSchema = z.object({
   whaleThreshold: z.number().int().positive().optional(),
   treeRetentionMs: z.number().int().positive().optional(),
   backoffBaseMs: z.number().int().positive().max(600_000).optional(),
+  schedules: z.array(ScheduleSchema).optional(),
+  trickle: z.object({ maxAgeMs: z.number().int().min(1_000), batch: z.number().int().min(1).max(100_000), share: z.number().gt(0).max(1) }).partial().strict().optional(),
 }).strict();
 
 export function defineConfig(config: FanoutConfig): FanoutConfig {

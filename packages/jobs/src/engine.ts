@@ -9,6 +9,8 @@ import type { RedisClient } from "./redis.ts";
 import type { FollowerStore } from "./store/followers.ts";
 import type { TreeStore } from "./tree/tree.ts";
 import type { Whales } from "./whales.ts";
+import type { ScheduleDef } from "./schedules.ts";
+import { DEFAULT_TRICKLE, type TrickleSettings } from "./trickle.ts";
 
 /** A network as the engine runs it: its client, its limits and how it pages. */
 export interface NetworkRuntime {
@@ -49,6 +51,8 @@ export interface EngineSettings {
   /** Transient failures retry after a random delay in [0, base · 2^attempt) (full jitter), capped. */
   backoffBaseMs: number;
   backoffCapMs: number;
+  trickle: TrickleSettings;
+  schedules: ScheduleDef[];
   /** How long a parked job (account disconnected) waits for a reconnect before anyone looks at it again. */
   parkMs: number;
 }
@@ -56,6 +60,8 @@ export interface EngineSettings {
 export const DEFAULT_SETTINGS: EngineSettings = {
   treeRetentionMs: 7 * 24 * 3_600_000,
   inlineWaitMs: 250,
+  trickle: DEFAULT_TRICKLE,
+  schedules: [],
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   parkMs: 365 * 24 * 3_600_000,

@@ -35,6 +35,8 @@ export function keys(prefix: string) {
     followersMeta: (network: string, id: string) => `${acct(network, id)}:followers:meta`,
     parked: (network: string, id: string) => `${acct(network, id)}:parked`,
     accountsIndex: () => `${prefix}:{accounts}:index`,
+    /** Connected accounts by next-due refresh time (trickle). */
+    accountsDue: () => `${prefix}:{accounts}:due`,
 
     limitWindow: (network: string, factor: string) => `${rl(network)}:w:${factor}`,
     limitState: (network: string, factor: string) => `${rl(network)}:s:${factor}`,

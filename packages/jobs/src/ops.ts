@@ -4,6 +4,7 @@ import type { Engine } from "./engine.ts";
 import { parsePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, PRIORITIES, QUEUES, type QueueName } from "./queues.ts";
 import { publishSettled } from "./settle.ts";
+import { markConnected } from "./trickle.ts";
 import type { TreeDoc } from "./tree/tree.ts";
 
 /**
@@ -126,6 +127,7 @@ export async function connectAccount(engine: Engine, account: string, token: str
   if (!engine.networks.has(network)) throw new InputError(`unknown network "${network}"`);
   if (!token || token.length > 8_192 || /\s/.test(token)) throw new InputError("the token must be 1–8192 characters without spaces");
   await engine.accounts.connect(network, id, token, refreshToken);
+  await markConnected(engine, `${network}:${id}`);
   let resumed = 0;
   for (const { queue, jobId } of await engine.accounts.takeParked(network, id)) {
     if (!isQueueName(queue)) continue;
@@ -156,6 +158,7 @@ export async function disconnectAccount(engine: Engine, account: string, purge: 
     await engine.redis.del(engine.keys.account(network, id));
     await engine.redis.zrem(engine.keys.accountsIndex(), `${network}:${id}`);
   }
+  await engine.redis.zrem(engine.keys.accountsDue(), `${network}:${id}`);
   await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: `${network}:${id}`, removed });
   return { account: `${network}:${id}`, connected: false, purged: purge, removed };
 }

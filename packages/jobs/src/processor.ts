@@ -7,6 +7,7 @@ import { parsePayload, PayloadError, type PagePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, type QueueName } from "./queues.ts";
 import type { ProcessObserver } from "./metrics.ts";
 import { publishSettled } from "./settle.ts";
+import { markSynced } from "./trickle.ts";
 
 /**
  * One job = one API call. The processor turns what happened into exactly one outcome:
@@ -62,7 +63,7 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
 
     let probe: boolean;
     for (let tries = 0; ; tries++) {
-      const verdict = await engine.limiter.acquire(net.limits, callShape(p));
+      const verdict = await engine.limiter.acquire(net.limits, callShape(p), job.queueName === "trickle" ? engine.settings.trickle.share : 1);
       if (verdict.go) { probe = verdict.probe; break; }
       if (verdict.waitMs <= engine.settings.inlineWaitMs && tries < 8) {
         await sleep(verdict.waitMs);
@@ -144,7 +145,10 @@ async function launch(ctx: Ctx, successors: PagePayload[], res: { nodeState: str
   }
   if (res.nodeState === "committing") {
     const extra = await fillCoverageGaps(ctx);
-    if (extra === 0) await commitNode(engine, p.treeId, p.network, p.accountId);
+    if (extra === 0) {
+      await commitNode(engine, p.treeId, p.network, p.accountId);
+      await markSynced(engine, node);
+    }
   } else if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
   return { ids: 0, successors: go.length };
 }

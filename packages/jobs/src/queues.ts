@@ -5,9 +5,10 @@ import type { RedisClient } from "./redis.ts";
 
 /**
  * interactive: a user who just connected (first pages fast); default; whales: massive accounts, isolated;
- * trickle: background refresh on spare budget. Each queue has its own hash tag, so a cluster spreads them.
+ * trickle: background refresh on spare budget; system: schedule ticks. Each queue has its own hash tag, so a
+ * cluster spreads them.
  */
-export const QUEUES = ["interactive", "default", "whales", "trickle"] as const;
+export const QUEUES = ["interactive", "default", "whales", "trickle", "system"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export const PRIORITIES = { high: 1, normal: 5, low: 10 } as const;
@@ -28,7 +29,7 @@ export type Queues = Record<QueueName, Queue>;
 
 export function createQueues(connection: RedisClient, keys: Keys): Queues {
   const make = (name: QueueName) => new Queue(name, { connection, prefix: keys.queuePrefix(name), defaultJobOptions: DEFAULT_JOB_OPTIONS });
-  return { interactive: make("interactive"), default: make("default"), whales: make("whales"), trickle: make("trickle") };
+  return { interactive: make("interactive"), default: make("default"), whales: make("whales"), trickle: make("trickle"), system: make("system") };
 }
 
 /**

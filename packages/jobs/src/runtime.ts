@@ -68,6 +68,8 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
       ...DEFAULT_SETTINGS,
       ...(config.treeRetentionMs ? { treeRetentionMs: config.treeRetentionMs } : {}),
       ...(config.backoffBaseMs ? { backoffBaseMs: config.backoffBaseMs } : {}),
+      trickle: { ...DEFAULT_SETTINGS.trickle, ...config.trickle },
+      schedules: config.schedules ?? [],
     },
   };
   return {

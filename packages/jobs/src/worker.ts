@@ -4,6 +4,7 @@ import type { Engine } from "./engine.ts";
 import { closeHttpAgent } from "./networks/http.ts";
 import { createProcessMetrics, startMetricsServer, startSampler } from "./metrics.ts";
 import { createPageProcessor } from "./processor.ts";
+import { processTick, reconcileSchedules, SCHEDULE_TICK } from "./schedules.ts";
 import { jitterBackoff, QUEUES, type QueueName } from "./queues.ts";
 
 export interface WorkerOptions {
@@ -12,6 +13,8 @@ export interface WorkerOptions {
   /** How long a graceful stop waits for active jobs. */
   graceMs?: number;
   heartbeatMs?: number;
+  /** Reconcile the code-defined schedules at start (default true). */
+  schedules?: boolean;
   /** How often metrics are sampled (queue depths, wait percentiles). */
   sampleMs?: number;
   version?: string;
@@ -25,7 +28,7 @@ export interface WorkerFleetMember {
   stop(): Promise<void>;
 }
 
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { interactive: 20, default: 50, whales: 20, trickle: 10 };
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { interactive: 20, default: 50, whales: 20, trickle: 10, system: 2 };
 
 /**
  * One worker process: a BullMQ Worker per queue it serves, a heartbeat for `fanout stats` and the console, and a
@@ -41,8 +44,10 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   const processPage = createPageProcessor(engine, abort.signal, metrics.observer);
   const server = opts.metricsPort === null ? null : await startMetricsServer(engine, metrics, opts.metricsPort ?? 0);
   const stopSampler = startSampler(engine, metrics, id, opts.sampleMs ?? 5_000);
+  if (opts.schedules !== false) await reconcileSchedules(engine);
   const processor = async (job: Job, token?: string) => {
     if (job.name === "followers.page") return processPage(job, token);
+    if (job.name === SCHEDULE_TICK) return processTick(engine, job);
     throw new Error(`no processor for job type "${job.name}"`);
   };
   const workers = names.map((q) => {

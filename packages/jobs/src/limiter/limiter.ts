@@ -82,7 +82,7 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
 
   return {
     /** One round trip: is the breaker closed, and do all published factors and the adaptive pace admit this call? */
-    async acquire(net: NetworkLimits, call: CallShape): Promise<Verdict> {
+    async acquire(net: NetworkLimits, call: CallShape, share = 1): Promise<Verdict> {
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > now();
@@ -90,7 +90,8 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       p.breaker?.(...breakerKeys(net.name), "check", nowArg(), ...breakerArgs(net.breaker));
       if (factors.length) {
         const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
-        const args = factors.flatMap(({ factor }) => [factor.max, factor.windowMs]);
+        // `share` < 1 (trickle): only that fraction of each published limit, so other work keeps the rest.
+        const args = factors.flatMap(({ factor }) => [Math.max(1, Math.floor(factor.max * share)), factor.windowMs]);
         p.limiterAcquire?.(ks.length, ...ks, nowArg(), randomUUID(), ...args);
         // The gauges' index of live keys, in the same round trip (same slot).
         (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(keys.limitKeys(net.name), ...factors.flatMap(({ key }) => [now(), key]));
