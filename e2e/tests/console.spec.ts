@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { browserFetch, csrfOf, expect, test } from "../support/fixtures.ts";
+import { seedSync } from "../support/engine.ts";
 import { withOperators } from "../support/operators.ts";
 import { pauseRedis } from "../support/redis.ts";
 
@@ -8,11 +9,11 @@ const PAGES = [
   { path: "/queues", name: "queues", heading: "Queues" },
   { path: "/networks", name: "networks", heading: "Networks" },
   { path: "/rate-limits", name: "rate-limits", heading: "Rate limits" },
-  { path: "/whales", name: "whales", heading: "Whales" },
+  { path: "/whales", name: "whales-empty", heading: "Whales" },
   { path: "/trees", name: "trees", heading: "Trees" },
   { path: "/schedules", name: "schedules", heading: "Schedules" },
   { path: "/workers", name: "workers", heading: "Workers" },
-  { path: "/audit", name: "audit", heading: "Audit log" },
+  { path: "/audit", name: "audit-admin", heading: "Audit log" },
   { path: "/operators", name: "operators", heading: "Operators" },
 ] as const;
 
@@ -49,6 +50,7 @@ test("without a session the API answers 401 and pages redirect to sign-in", asyn
 });
 
 test("the admin signs in, sees the overview, and every page renders", async ({ page, stack, signIn, shoot }) => {
+  const treeId = await seedSync(stack, ["twitter:1001", "mastodon:2002", "facebook:3003"]);
   await page.goto("/login");
   await shoot("login");
   await signIn(stack.admin.name, stack.admin.password);
@@ -56,7 +58,7 @@ test("the admin signs in, sees the overview, and every page renders", async ({ p
   await expect(page.getByTestId("operator-role")).toHaveText("admin");
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
   await expect(page.getByTestId("overview-stats")).toContainText("Workers online");
-  await expect(page.getByTestId("queues-table")).toContainText("default");
+  await expect(page.getByTestId("queues-table").locator('tr[data-queue="default"]')).toContainText("3");
   await expect(page.getByTestId("networks-table")).toContainText("twitter");
   // Two polls, so the trend chart has points to draw.
   await expect(page.getByTestId("trend-chart")).toBeVisible({ timeout: 15_000 });
@@ -70,6 +72,10 @@ test("the admin signs in, sees the overview, and every page renders", async ({ p
     await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
     await shoot(p.name);
   }
+  await page.goto(`/trees?id=${treeId}`);
+  await expect(page.getByTestId("tree-state")).toHaveText("pending");
+  await expect(page.getByText("mastodon:2002")).toBeVisible();
+  await shoot("tree");
   // Nothing secret in what the browser got: not the FANOUT_SECRET, not the admin's password.
   const html = await page.content();
   for (const s of stack.secrets) expect(html).not.toContain(s);
@@ -88,6 +94,54 @@ test("an operator pauses and resumes a queue from the Queues page", async ({ pag
   await row.getByRole("button", { name: "Resume" }).click();
   await expect(row).toContainText("running");
   expect((await browserFetch(page, "/api/stats", { method: "GET" })).body).toMatchObject({ queues: { trickle: { paused: 0 } } });
+});
+
+test("the audit log shows who did what; trees and whales answer for unknown ids", async ({ page, stack, signIn, shoot }) => {
+  const op = await newOperator(stack, "operator");
+  await signIn(op.name, op.password);
+  await page.goto("/queues");
+  const row = page.locator('tr[data-queue="interactive"]');
+  await row.getByRole("button", { name: "Pause" }).click();
+  await expect(row).toContainText("paused");
+  await row.getByRole("button", { name: "Resume" }).click();
+  await expect(row).toContainText("running");
+
+  await page.goto("/audit");
+  const audit = page.getByTestId("audit-table");
+  await expect(audit.locator("tr", { hasText: "pause" }).filter({ hasText: op.name }).first()).toContainText("target=interactive");
+  await expect(audit.locator("tr", { hasText: "sign-in" }).filter({ hasText: op.name })).toHaveCount(1);
+  await page.getByLabel("action").fill("resume");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(audit.locator("tbody tr").first()).toContainText("resume");
+  await expect(audit.locator("tbody tr", { hasNotText: "resume" })).toHaveCount(0);
+  await page.getByLabel("action").fill("");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await shoot("audit");
+
+  await page.goto("/trees?id=no-such-tree");
+  await expect(page.getByText("No tree no-such-tree")).toBeVisible();
+  await shoot("trees-unknown");
+
+  await page.goto("/whales");
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("textbox", { name: "Account" }).fill("twitter:nobody-here");
+  await page.getByRole("button", { name: "To the whale queue" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "unknown account" })).toBeVisible();
+
+  // An account with a sync under way moves to the whale queue with its waiting page, and back.
+  await seedSync(stack, ["twitter:4004"]);
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("textbox", { name: "Account" }).fill("twitter:4004");
+  await page.getByRole("button", { name: "To the whale queue" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "twitter:4004 moved to the whale queue; 1 waiting job moved." })).toBeVisible();
+  await expect(page.getByTestId("whales-table")).toContainText("moved by an operator");
+  const queued = await browserFetch(page, "/api/stats", { method: "GET" });
+  expect(queued.body).toMatchObject({ queues: { whales: { prioritized: 1 } } });
+  await shoot("whales");
+  page.once("dialog", (d) => void d.accept());
+  await page.getByTestId("whales-table").getByRole("button", { name: "Move back" }).click();
+  await expect(page.getByText("No whales: no account is in the whale queue.")).toBeVisible();
+  expect((await browserFetch(page, "/api/stats", { method: "GET" })).body).toMatchObject({ queues: { whales: { prioritized: 0 } } });
 });
 
 test("a wrong password is refused", async ({ page, stack }) => {

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export function Panel({ title, actions, children, className }: { title: string; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Panel({ title, actions, children, className }: { title: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
   return (
     <section className={`panel ${className ?? ""}`}>
       <header className="panel-head">

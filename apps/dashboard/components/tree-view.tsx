@@ -34,9 +34,9 @@ export function TreeDetail({ id }: { id: string }) {
   const doc = tree.data;
   return (
     <Fresh query={tree}>
-      {doc ? (doc.state === "unknown" ? <Panel title={`Tree ${id}`}><Empty>No tree {id}: it does not exist, or it expired.</Empty></Panel> : (
+      {doc ? (doc.state === "unknown" ? <Panel title={<>Tree <span className="mono id">{id}</span></>}><Empty>No tree {id}: it does not exist, or it expired.</Empty></Panel> : (
         <>
-          <Panel title={`Tree ${doc.treeId}`} actions={<RequeueButton doc={doc} />}><TreeSummary doc={doc} /></Panel>
+          <Panel title={<>Tree <span className="mono id">{doc.treeId}</span></>} actions={<RequeueButton doc={doc} />}><TreeSummary doc={doc} /></Panel>
           <div className="grid-2">
             <Panel title="Accounts (nodes)"><NodePages id={id} /></Panel>
             <Panel title={`Failed pages (first ${doc.failed.length})`}><FailedTable doc={doc} /></Panel>

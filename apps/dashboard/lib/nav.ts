@@ -8,11 +8,11 @@ export const NAV: readonly NavItem[] = [
   { href: "/queues", label: "Queues", role: "viewer", built: true },
   { href: "/networks", label: "Networks", role: "viewer", built: true },
   { href: "/rate-limits", label: "Rate limits", role: "viewer", built: false },
-  { href: "/whales", label: "Whales", role: "viewer", built: false },
-  { href: "/trees", label: "Trees", role: "viewer", built: false },
+  { href: "/whales", label: "Whales", role: "viewer", built: true },
+  { href: "/trees", label: "Trees", role: "viewer", built: true },
   { href: "/schedules", label: "Schedules", role: "viewer", built: false },
   { href: "/workers", label: "Workers", role: "viewer", built: true },
-  { href: "/audit", label: "Audit log", role: "viewer", built: false },
+  { href: "/audit", label: "Audit log", role: "viewer", built: true },
   { href: "/operators", label: "Operators", role: "admin", built: true },
 ];
 

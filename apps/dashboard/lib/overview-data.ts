@@ -57,3 +57,14 @@ export function formatClock(ms: number): string {
   const d = new Date(ms);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((v) => String(v).padStart(2, "0")).join(":");
 }
+
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1_800, 3_600].map((s) => s * 1_000);
+
+/** Time-axis ticks on round steps (never two ticks with the same label), at most `max` of them. */
+export function timeTicks(fromMs: number, toMs: number, max = 6): number[] {
+  if (!(toMs > fromMs)) return [fromMs];
+  const step = TICK_STEPS.find((s) => (toMs - fromMs) / s <= max) ?? 3_600_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(fromMs / step) * step; t <= toMs; t += step) ticks.push(t);
+  return ticks;
+}

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { buildEnv } from "../env.ts";
 
 /**
@@ -12,7 +12,8 @@ import { buildEnv } from "../env.ts";
 const INPUTS = ["app", "components", "lib", "next.config.ts", "tsconfig.json", "package.json"];
 const STAMP = ".next/fanout-build.json";
 
-export function sourceDigest(dir: string): string {
+export function sourceDigest(appDir: string): string {
+  const dir = resolve(appDir);
   const h = createHash("sha256");
   const next = createRequire(join(dir, "package.json"))("next/package.json") as { version: string };
   h.update(`next@${next.version}\n`);
@@ -29,7 +30,8 @@ function walk(path: string): string[] {
   return readdirSync(path).sort().flatMap((e) => walk(join(path, e)));
 }
 
-export function buildIsFresh(dir: string): boolean {
+export function buildIsFresh(appDir: string): boolean {
+  const dir = resolve(appDir);
   const stamp = join(dir, STAMP);
   if (!existsSync(stamp) || !existsSync(join(dir, ".next/BUILD_ID"))) return false;
   const { digest } = JSON.parse(readFileSync(stamp, "utf8")) as { digest?: string };
@@ -37,7 +39,8 @@ export function buildIsFresh(dir: string): boolean {
 }
 
 /** Builds when needed; resolves with whether it built. Output goes to our stdout/stderr (a build log, no secrets). */
-export async function ensureBuild(dir: string, opts: { force?: boolean; log?: (line: string) => void } = {}): Promise<boolean> {
+export async function ensureBuild(appDir: string, opts: { force?: boolean; log?: (line: string) => void } = {}): Promise<boolean> {
+  const dir = resolve(appDir);
   if (!opts.force && buildIsFresh(dir)) return false;
   const digest = sourceDigest(dir);
   opts.log?.("building the console (next build)…");

@@ -1,6 +1,6 @@
 import type { Stats } from "@fanout/jobs/ops";
 import { describe, expect, it } from "vitest";
-import { appendTrend, toDepthRows, toNetworkRows, totals } from "../lib/overview-data.ts";
+import { appendTrend, timeTicks, toDepthRows, toNetworkRows, totals } from "../lib/overview-data.ts";
 
 const T0 = 1_700_000_000_000;
 const counts = (o: Partial<Record<string, number>>) => ({ wait: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0, paused: 0, ...o });
@@ -34,5 +34,15 @@ describe("overview data", () => {
     points = appendTrend(points, sample(T0 + 30_000, 9), T0 + 30_000, 60_000);
     points = appendTrend(points, sample(T0 + 90_000, 1), T0 + 90_000, 60_000);
     expect(points.map((p) => [p.at - T0, p.waiting])).toEqual([[30_000, 12], [90_000, 4]]);
+  });
+
+  it("puts time ticks on round steps, never twice the same second", () => {
+    expect(timeTicks(T0 + 200, T0 + 3_700)).toEqual([T0 + 1_000, T0 + 2_000, T0 + 3_000]);
+    const H = 1_700_000_400_000; // on a 10-minute boundary
+    expect(timeTicks(H, H + 3_600_000)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => H + i * 600_000));
+    const ticks = timeTicks(T0 + 123, T0 + 123_456);
+    expect(new Set(ticks.map((t) => Math.floor(t / 1_000))).size).toBe(ticks.length);
+    expect(ticks.length).toBeLessThanOrEqual(7);
+    expect(timeTicks(T0, T0)).toEqual([T0]);
   });
 });

@@ -7,6 +7,7 @@ import {
   treeDoc, treeFollowers, waitForTree,
 } from "@fanout/jobs/ops";
 import { PRIORITIES, QUEUES, isQueueName, type Priority, type QueueName } from "@fanout/jobs/queues";
+import { createOperators, OperatorExistsError, OperatorInputError, OperatorNotFoundError, LastAdminError } from "@fanout/jobs/operators";
 import { createEngine } from "@fanout/jobs/runtime";
 import { listSchedules, runScheduleNow } from "@fanout/jobs/schedules";
 import { SyncInputError, startSync } from "@fanout/jobs/sync";
@@ -236,6 +237,28 @@ program.command("schedules")
     output(json()).print(res, `queued ${res.name} (job ${res.jobId})`);
   });
 
+const operators = program.command("operators").description("console operator accounts (roles: viewer, operator, admin)");
+operators.command("add")
+  .description("add an operator; the password (8+ characters) is read from standard input")
+  .argument("<name>")
+  .addOption(new Option("--role <role>", "what they may do").choices(["viewer", "operator", "admin"]).default("operator"))
+  .action(async (name: string, o: { role: string }) => {
+    const password = readFileSync(0, "utf8").replace(/\r?\n$/, "");
+    const op = await withEngine((e) => createOperators({ redis: e.redis, keys: e.keys, clock: e.clock }).addOperator(name, password, o.role));
+    output(json()).print({ name: op.name, role: op.role }, `added ${op.name} (${op.role})`);
+  });
+operators.command("remove")
+  .argument("<name>")
+  .action(async (name: string) => {
+    await withEngine((e) => createOperators({ redis: e.redis, keys: e.keys, clock: e.clock }).removeOperator(name));
+    output(json()).print({ name, removed: true }, `removed ${name}`);
+  });
+operators.command("list")
+  .action(async () => {
+    const list = await withEngine((e) => createOperators({ redis: e.redis, keys: e.keys, clock: e.clock }).listOperators());
+    output(json()).print(list.map((x) => ({ name: x.name, role: x.role })), list.map((x) => `${x.name} ${x.role}`).join("\n") || "(none)");
+  });
+
 program.command("demo")
   .description("seed simnet accounts (a whale and a flaky network included), connect them and start their syncs")
   .action(async () => {
@@ -259,7 +282,8 @@ function report(err: unknown): number {
     return 2;
   }
   const e = err as Error;
-  const usage = e instanceof UsageError || e instanceof InputError || e instanceof NotFoundError || e instanceof SyncInputError || e instanceof ConfigError;
+  const usage = e instanceof UsageError || e instanceof InputError || e instanceof NotFoundError || e instanceof SyncInputError || e instanceof ConfigError ||
+    e instanceof OperatorInputError || e instanceof OperatorExistsError || e instanceof OperatorNotFoundError || e instanceof LastAdminError;
   if (json()) process.stdout.write(`${JSON.stringify({ error: e.message })}\n`);
   process.stderr.write(`fanout: ${e.message}\n`);
   return usage ? 2 : 1;

@@ -110,6 +110,17 @@ describe("fanout CLI", () => {
     expect(code).toBe(0);
   });
 
+  it("adds operators with the password from stdin, refusing bad input with exit 2", async () => {
+    const add = await run(["--json", "operators", "add", "alice", "--role", "viewer"], "correct horse battery\n");
+    expect(add.code).toBe(0);
+    expect(json(add)).toEqual({ name: "alice", role: "viewer" });
+    expect(r(add)).not.toContain("correct horse");
+    expect((await run(["--json", "operators", "add", "alice"], "another password\n")).code).toBe(2);
+    expect((await run(["--json", "operators", "add", "bob"], "short\n")).code).toBe(2);
+    expect((await run(["--json", "operators", "add", "bob", "--role", "god"], "long enough pw\n")).code).toBe(2);
+    expect(json(await run(["--json", "operators", "list"]))).toEqual([{ name: "alice", role: "viewer" }]);
+  });
+
   it("pauses and resumes a queue and a network; refuses an unknown target", async () => {
     expect(json(await run(["--json", "pause", "default"]))).toEqual({ target: "default", paused: true });
     expect(json(await run(["--json", "resume", "default"]))).toEqual({ target: "default", paused: false });

@@ -21,7 +21,8 @@ export function createRedis(env: Pick<Env, "REDIS_URL" | "clusterNodes">, opts: 
 /** For request paths that must answer quickly (health checks, the console): fail fast instead of queueing. */
 export function createFastFailRedis(env: Pick<Env, "REDIS_URL" | "clusterNodes">): RedisClient {
   if (env.clusterNodes) {
-    return new Cluster(env.clusterNodes, { redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2_000 }, enableOfflineQueue: false });
+    return new Cluster(env.clusterNodes, { redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 }, enableOfflineQueue: false });
   }
-  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false });
+  // commandTimeout: a Redis that hangs (rather than refuses) must not hang the console's requests.
+  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000, enableOfflineQueue: false });
 }

@@ -23,7 +23,7 @@ export interface BreakerParams {
   baseCooldownMs: number; maxCooldownMs: number; probeLeaseMs: number;
 }
 export const DEFAULT_BREAKER: BreakerParams = {
-  threshold: 5, ratio: 0.5, minAccounts: 3, bucketMs: 5_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
+  threshold: 5, ratio: 0.5, minAccounts: 2, bucketMs: 5_000, baseCooldownMs: 2_000, maxCooldownMs: 60_000, probeLeaseMs: 15_000,
 };
 
 export interface NetworkLimits {

@@ -1,0 +1,227 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type { FanoutConfig } from "@fanout/jobs/config";
+import { waitForTree } from "@fanout/jobs/ops";
+import { startSync } from "@fanout/jobs/sync";
+import type { BenchContext, BenchOutput } from "../lib/context.ts";
+import { summarizeProfiles, type ProfileSummary } from "../lib/cpuprofile.ts";
+import { cpuOf } from "../lib/procs.ts";
+import { commandStats, diffCommands, perUnit, redisCpuSeconds, round, totalCommands, wipePrefix, type CommandCounts } from "../lib/redis.ts";
+import { quietConfig, startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { sleep, waitUntil } from "../lib/stats.ts";
+import type { Row } from "../lib/summary.ts";
+import { benchEngine, startBaselineWorkers, startFanoutWorkers, stopWorkers, writeConfig, writeTokens } from "../lib/workers.ts";
+
+/**
+ * Engine cost (issue 11): N Twitter accounts of 10,000 followers synced through simnet with no limits and no latency,
+ * 2 worker processes, against a plain BullMQ worker written in the bench doing the same HTTP calls and storing the
+ * same ids with SADD (no limiter, classification or trees). Also Redis commands and CPU per page for both, a CPU
+ * profile of Fanout's workers, and the raw floor: BullMQ no-op jobs/s and redis-benchmark on the same Redis.
+ */
+export const name = "engine-cost";
+export const title = "Fanout pages/s vs a plain BullMQ worker, Redis commands and CPU per page, raw floor";
+
+const FOLLOWERS = 10_000;
+const PAGE = 1_000;
+const WORKERS = 2;
+const CONCURRENCY = 50; // Fanout's default-queue concurrency per process; the baseline gets the same
+/** The same retry/retention options Fanout's queues use, so the difference is the engine's own work. */
+const BASELINE_JOB_OPTIONS: JobsOptions = { attempts: 6, backoff: { type: "bench" }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } };
+
+interface RunMeasure {
+  /** The measured interval on the monotonic clock (µs), to cut CPU profiles to it. */
+  window: { fromUs: number; toUs: number };
+  wallS: number; pages: number; calls: number; pagesPerS: number; commands: CommandCounts; commandsPerPage: number;
+  workerCpuS: number; redisCpuS: number; simnetCpuS: number; checked: { account: string; count: number }[];
+}
+
+async function measure(ctx: BenchContext, sim: Simnet, pids: number[], work: () => Promise<{ pages: number; calls: number }>): Promise<Omit<RunMeasure, "checked">> {
+  const cmd0 = await commandStats(ctx.redis);
+  const cpu0 = cpuOf(pids);
+  const rcpu0 = await redisCpuSeconds(ctx.redis);
+  const scpu0 = cpuOf([sim.child.pid]);
+  const fromUs = Number(process.hrtime.bigint() / 1000n);
+  const t0 = performance.now();
+  const { pages, calls } = await work();
+  const wallS = (performance.now() - t0) / 1000;
+  const toUs = Number(process.hrtime.bigint() / 1000n);
+  const commands = diffCommands(cmd0, await commandStats(ctx.redis));
+  return {
+    window: { fromUs, toUs }, wallS, pages, calls, pagesPerS: pages / wallS, commands, commandsPerPage: totalCommands(commands) / pages,
+    workerCpuS: cpuOf(pids) - cpu0, redisCpuS: (await redisCpuSeconds(ctx.redis)) - rcpu0, simnetCpuS: cpuOf([sim.child.pid]) - scpu0,
+  };
+}
+
+/** Twitter's published limit must not bound this run: none in simnet, none in Fanout's config. */
+const FANOUT_CONFIG: FanoutConfig = { tuning: { twitter: { limits: [] } } };
+/**
+ * Diagnostic variant: a network with no published limit falls to the adaptive limiter, which starts at 5 calls/s
+ * and doubles each second; here it starts (and stays) far above anything this machine can do.
+ */
+const OPEN_PACER: FanoutConfig = { tuning: { twitter: { limits: [], adaptive: { initialRate: 100_000, maxRate: 100_000 } } } };
+
+async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string, config: FanoutConfig, cpuProfDir?: string): Promise<RunMeasure> {
+  const prefix = `bench-ec-${tag}`;
+  const configPath = writeConfig(ctx, `engine-cost-${tag}`, config);
+  const engine = await benchEngine(ctx, prefix, sim.url, config);
+  try {
+    for (let i = 0; i < accounts.length; i += 50) {
+      await Promise.all(accounts.slice(i, i + 50).map((a) => engine.accounts.connect("twitter", a.id, a.token, a.refreshToken ?? null)));
+    }
+    const workers = await startFanoutWorkers(ctx, { count: WORKERS, prefix, simnetUrl: sim.url, configPath, ...(cpuProfDir ? { cpuProfDir } : {}) });
+    await sleep(500);
+    await sim.resetStats();
+    const m = await measure(ctx, sim, workers.map((w) => w.pid), async () => {
+      const { treeId } = await startSync(engine, accounts.map((a) => `twitter:${a.id}`));
+      const doc = await waitForTree(engine, treeId, { timeoutMs: 900_000 });
+      if (doc.state !== "done") throw new Error(`Fanout's sync ended ${doc.state}: ${JSON.stringify(doc.counts)} ${JSON.stringify(doc.failed.slice(0, 3))}`);
+      // Every account's first job is its profile call (size), then 10 follower pages.
+      return { pages: doc.counts.done - accounts.length, calls: doc.counts.done };
+    });
+    const checked = [];
+    for (const a of accounts.slice(0, 3)) checked.push({ account: a.id, count: (await engine.followers.info("twitter", a.id)).count });
+    await stopWorkers(workers);
+    return { ...m, checked };
+  } finally {
+    await engine.close();
+    await wipePrefix(ctx.redis, prefix);
+  }
+}
+
+async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[]): Promise<RunMeasure> {
+  const prefix = "bench-ec-base";
+  const tokensFile = writeTokens(ctx, "engine-cost", Object.fromEntries(accounts.map((a) => [a.id, a.token])));
+  const workers = await startBaselineWorkers(WORKERS, {
+    redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: sim.url, pageSize: PAGE, tokensFile,
+    jobOptions: BASELINE_JOB_OPTIONS, backoff: { kind: "expo-jitter", baseMs: 1_000, capMs: 60_000 },
+  });
+  const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("pages", { connection: conn, prefix });
+  try {
+    await sleep(500);
+    await sim.resetStats();
+    const m = await measure(ctx, sim, workers.map((w) => w.pid), async () => {
+      await queue.addBulk(accounts.map((a) => ({ name: "page", data: { id: a.id, cursor: null }, opts: BASELINE_JOB_OPTIONS })));
+      await waitUntil(async () => Number(await conn.get(`${prefix}:accounts-done`)), (n) => n >= accounts.length, 900_000, "the baseline's accounts", 50);
+      const s = await sim.stats();
+      return { pages: s.networks.twitter.byStatus["200"] ?? 0, calls: s.networks.twitter.requests };
+    });
+    const checked = [];
+    for (const a of accounts.slice(0, 3)) checked.push({ account: a.id, count: await conn.scard(`${prefix}:followers:twitter:${a.id}`) });
+    await stopWorkers(workers);
+    return { ...m, checked };
+  } finally {
+    await queue.close();
+    await conn.quit();
+    await wipePrefix(ctx.redis, prefix);
+  }
+}
+
+/** BullMQ's raw floor: no-op jobs through 2 worker processes (added while paused, timed from resume). */
+async function noopFloor(ctx: BenchContext, jobs: number): Promise<{ jobs: number; wallS: number; jobsPerS: number; commandsPerJob: number }> {
+  const prefix = "bench-ec-noop";
+  const workers = await startBaselineWorkers(WORKERS, { redisUrl: ctx.redisUrl, prefix, queue: "noop", concurrency: CONCURRENCY, mode: "noop" });
+  const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("noop", { connection: conn, prefix });
+  try {
+    await queue.pause();
+    for (let i = 0; i < jobs; i += 1_000) {
+      await queue.addBulk(Array.from({ length: Math.min(1_000, jobs - i) }, (_, j) => ({ name: "noop", data: { i: i + j }, opts: { removeOnComplete: true } })));
+    }
+    const cmd0 = await commandStats(ctx.redis);
+    const t0 = performance.now();
+    await queue.resume();
+    await waitUntil(() => queue.getJobCounts("wait", "active", "prioritized"), (c) => Object.values(c).every((n) => n === 0), 600_000, "no-op jobs to drain", 20);
+    const wallS = (performance.now() - t0) / 1000;
+    const commands = diffCommands(cmd0, await commandStats(ctx.redis));
+    await stopWorkers(workers);
+    return { jobs, wallS, jobsPerS: jobs / wallS, commandsPerJob: totalCommands(commands) / jobs };
+  } finally {
+    await queue.close();
+    await conn.quit();
+    await wipePrefix(ctx.redis, prefix);
+  }
+}
+
+/** `redis-benchmark -q -n 100000 -t set,get,lpush` against the bench's Redis: requests/s per command. */
+function redisBenchmark(ctx: BenchContext): Record<string, number> {
+  const res = spawnSync("redis-benchmark", ["-p", String(ctx.redisPort), "-q", "-n", "100000", "-t", "set,get,lpush"], { encoding: "utf8", timeout: 120_000 });
+  if (res.status !== 0) throw new Error(`redis-benchmark failed: ${res.stderr}`);
+  const out: Record<string, number> = {};
+  for (const m of res.stdout.matchAll(/([A-Z]+): ([\d.]+) requests per second/g)) if (m[1] && m[2]) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+function profileNote(p: ProfileSummary): string {
+  const where = p.byWhere.slice(0, 6).map((w) => `${w.where} ${w.pctOfBusy}%`).join(", ");
+  const fns = p.top.slice(0, 6).map((f) => `${f.fn} (${f.where}) ${f.pctOfBusy}%`).join("; ");
+  return `Fanout worker CPU profile (self time, ${Math.round(p.busyMs)} ms busy over ${p.files} processes): by where — ${where}. Top functions — ${fns}.`;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchOutput> {
+  const n = ctx.quick ? 50 : 500;
+  const sim = await startSimnet();
+  try {
+    await sim.patch(quietConfig());
+    ctx.log(`creating ${n} twitter accounts of ${FOLLOWERS} followers`);
+    const accounts = await sim.createAccounts("twitter", n, FOLLOWERS, "ec");
+
+    ctx.log("Fanout: 2 worker processes (default concurrency)");
+    const fanout = await runFanout(ctx, sim, accounts, "fanout", FANOUT_CONFIG);
+    ctx.log(`Fanout: ${round(fanout.pagesPerS)} pages/s (${fanout.pages} pages in ${round(fanout.wallS, 2)} s), ${round(fanout.commandsPerPage)} Redis commands/page`);
+
+    ctx.log("baseline: 2 plain BullMQ worker processes, concurrency 50");
+    const base = await runBaseline(ctx, sim, accounts);
+    ctx.log(`baseline: ${round(base.pagesPerS)} pages/s (${base.pages} pages in ${round(base.wallS, 2)} s), ${round(base.commandsPerPage)} Redis commands/page`);
+
+    const profN = Math.min(n, ctx.quick ? 50 : 150);
+    const profDir = join(ctx.tmp, "cpuprof");
+    mkdirSync(profDir, { recursive: true });
+    ctx.log(`profiling Fanout's workers (--cpu-prof) on ${profN} accounts`);
+    const profiled = await runFanout(ctx, sim, accounts.slice(0, profN), "profiled", FANOUT_CONFIG, profDir);
+    const profile = summarizeProfiles(profDir, 25, profiled.window);
+
+    ctx.log("Fanout again, adaptive pacer opened (diagnostic)");
+    const open = await runFanout(ctx, sim, accounts, "open", OPEN_PACER);
+    ctx.log(`Fanout, pacer opened: ${round(open.pagesPerS)} pages/s, ${round(open.commandsPerPage)} Redis commands/page`);
+
+    const noopJobs = ctx.quick ? 10_000 : 50_000;
+    ctx.log(`raw floor: ${noopJobs} BullMQ no-op jobs, then redis-benchmark`);
+    const noop = await noopFloor(ctx, noopJobs);
+    const rb = redisBenchmark(ctx);
+    ctx.log(`raw floor: ${round(noop.jobsPerS)} no-op jobs/s; redis-benchmark ${JSON.stringify(rb)}`);
+
+    const ms = (s: number, pages: number) => round((1000 * s) / pages, 2);
+    const fanoutCmdsPerS = totalCommands(fanout.commands) / fanout.wallS;
+    const rows: Row[] = [
+      { figure: `pages/s, ${n} Twitter accounts × ${FOLLOWERS.toLocaleString("en-US")} followers, ${WORKERS} workers, no limits/latency`, fanout: round(fanout.pagesPerS), baseline: round(base.pagesPerS), vs: "plain BullMQ worker", unit: "pages/s", digits: 0, target: { on: "ratio", op: ">=", value: 0.7 } },
+      { figure: "pages/s, same run with the adaptive pacer opened (diagnostic)", fanout: round(open.pagesPerS), baseline: round(base.pagesPerS), vs: "plain BullMQ worker", unit: "pages/s", digits: 0, note: "tuning.twitter.adaptive {initialRate, maxRate: 100000}: what the engine costs when its limiter never makes a call wait" },
+      { figure: "Redis commands per page", fanout: round(fanout.commandsPerPage), baseline: round(base.commandsPerPage), vs: "plain BullMQ worker", note: "INFO commandstats delta ÷ pages; lower is better" },
+      { figure: "Redis commands per page, pacer opened (diagnostic)", fanout: round(open.commandsPerPage), baseline: round(base.commandsPerPage), vs: "plain BullMQ worker" },
+      { figure: "worker CPU per page", fanout: ms(fanout.workerCpuS, fanout.pages), baseline: ms(base.workerCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2, note: "user+sys of the 2 worker processes ÷ pages" },
+      { figure: "worker CPU per page, pacer opened (diagnostic)", fanout: ms(open.workerCpuS, open.pages), baseline: ms(base.workerCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2 },
+      { figure: "Redis CPU per page", fanout: ms(fanout.redisCpuS, fanout.pages), baseline: ms(base.redisCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2 },
+      { figure: "pages/s against BullMQ's no-op floor", fanout: round(fanout.pagesPerS), baseline: round(noop.jobsPerS), vs: `no-op jobs/s, ${WORKERS} workers`, unit: "/s", digits: 0, note: "raw floor: what BullMQ alone does on this machine" },
+      { figure: "Redis commands/s during Fanout's sync", fanout: round(fanoutCmdsPerS, 0), baseline: rb.GET ?? null, vs: "redis-benchmark GET req/s", digits: 0, note: `redis-benchmark -n 100000: SET ${Math.round(rb.SET ?? 0)}, GET ${Math.round(rb.GET ?? 0)}, LPUSH ${Math.round(rb.LPUSH ?? 0)} req/s` },
+    ];
+    const notes = [
+      profileNote(profile),
+      `Fanout makes ${fanout.calls - fanout.pages} extra profile calls (one per account, for whale detection) besides the ${fanout.pages} follower pages; the baseline makes only the pages.`,
+      `Redis commands per page, Fanout: ${JSON.stringify(perUnit(fanout.commands, fanout.pages, 10))}; pacer opened: ${JSON.stringify(perUnit(open.commands, open.pages, 10))}; baseline: ${JSON.stringify(perUnit(base.commands, base.pages, 10))}.`,
+    ];
+    if (fanout.checked.some((c) => c.count !== FOLLOWERS) || base.checked.some((c) => c.count !== FOLLOWERS)) {
+      notes.push(`stored follower counts differ from ${FOLLOWERS}: Fanout ${JSON.stringify(fanout.checked)}, baseline ${JSON.stringify(base.checked)}`);
+    }
+    return {
+      rows,
+      config: { accounts: n, followers: FOLLOWERS, pageSize: PAGE, workers: WORKERS, concurrency: CONCURRENCY, fanoutConfig: FANOUT_CONFIG, openPacerConfig: OPEN_PACER, simnet: quietConfig(), baselineJobOptions: BASELINE_JOB_OPTIONS, noopJobs },
+      samples: { fanout, baseline: base, openPacer: open, profiled: { ...profiled, accounts: profN }, profile, noop, redisBenchmark: rb },
+      notes,
+    };
+  } finally {
+    await sim.stop();
+  }
+}

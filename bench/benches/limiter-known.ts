@@ -1,0 +1,169 @@
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type { FanoutConfig } from "@fanout/jobs/config";
+import { startSync } from "@fanout/jobs/sync";
+import type { BenchContext, BenchOutput } from "../lib/context.ts";
+import { writeChart } from "../lib/context.ts";
+import { startProxy, type Hit, type Proxy } from "../lib/proxy.ts";
+import { round, wipePrefix } from "../lib/redis.ts";
+import { startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { countBetween, sleep, worstWindow } from "../lib/stats.ts";
+import type { Row } from "../lib/summary.ts";
+import { lineChart } from "../lib/svg.ts";
+import { withFanout } from "../lib/sync-run.ts";
+import { startBaselineWorkers, stopWorkers } from "../lib/workers.ts";
+
+/**
+ * Published limit (issue 7): 4 worker processes share ONE Twitter token (many accounts read `via` it) whose limit is
+ * 100 calls per 1 s window, in simnet and in Fanout's config alike. Measured on the API's side by a timestamping
+ * proxy in front of simnet: utilization (200s ÷ allowed over the run), 429s, simnet's overLimit, and the worst
+ * rolling 1-s window as a ratio of the limit. Beside it, plain BullMQ workers with BullMQ's own queue limiter set to
+ * the same rate, and with no limiter at all (both retry a refused call after 1 s).
+ */
+export const name = "limiter-known";
+export const title = "known limit: utilization, 429s and worst rolling window vs BullMQ's limiter and none";
+
+const LIMIT = { max: 100, windowMs: 1_000 };
+const WORKERS = 4;
+const CONCURRENCY = 50;
+const PAGE = 100;
+const FOLLOWERS = 10_000;
+const LATENCY = { p50: 5, p99: 20 };
+
+const FANOUT_CONFIG: FanoutConfig = {
+  tuning: { twitter: { pageSize: PAGE, limits: [{ scope: "token", max: LIMIT.max, windowMs: LIMIT.windowMs, endpoint: "followers" }, { scope: "token", max: 900, windowMs: 900_000, endpoint: "profile" }] } },
+};
+const RETRY: JobsOptions = { attempts: 10_000, backoff: { type: "bench" }, removeOnComplete: { age: 3_600, count: 10_000 } };
+
+interface Variant { name: string; hits: Hit[]; t0: number; durationS: number; overLimit: number; simnet429: number }
+
+interface Figures { served: number; allowed: number; utilization: number; throttled: number; worst: number; worstServed: number; overLimit: number; calls: number }
+
+function figures(v: Variant): Figures {
+  const list = v.hits.filter((h) => h.list && h.net === "twitter");
+  const end = v.t0 + v.durationS * 1000;
+  const inRun = list.filter((h) => h.t >= v.t0 && h.t < end);
+  const served = inRun.filter((h) => h.status === 200).length;
+  const allowed = LIMIT.max * (v.durationS * 1000 / LIMIT.windowMs);
+  return {
+    served, allowed, utilization: served / allowed, calls: inRun.length,
+    throttled: list.filter((h) => h.status === 429).length,
+    worst: worstWindow(list.map((h) => h.t), LIMIT.windowMs).count / LIMIT.max,
+    worstServed: worstWindow(list.filter((h) => h.status === 200).map((h) => h.t), LIMIT.windowMs).count / LIMIT.max,
+    overLimit: v.overLimit,
+  };
+}
+
+async function settle(sim: Simnet, proxy: Proxy): Promise<void> {
+  await sim.admin("POST", "/_simnet/reset");
+  await sim.patch({ networks: { twitter: { latencyMs: LATENCY, limits: [{ scope: "token", max: LIMIT.max, windowMs: LIMIT.windowMs }] } } });
+  await sim.resetStats();
+  proxy.clear();
+}
+
+/** Waits for the first list call, then `durationS` more; the run's t0 is that first call. */
+async function timeRun(proxy: Proxy, durationS: number): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  while (!proxy.hits.some((h) => h.list) && Date.now() < deadline) await sleep(20);
+  const first = proxy.hits.find((h) => h.list);
+  if (!first) throw new Error("no call reached simnet within 60 s");
+  await sleep(first.t + durationS * 1000 - Date.now() + 200);
+  return first.t;
+}
+
+async function runFanout(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: SimAccount, accounts: SimAccount[], durationS: number): Promise<Variant> {
+  await settle(sim, proxy);
+  return withFanout(ctx, { tag: "lk-fanout", simnetUrl: proxy.url, config: FANOUT_CONFIG, workers: WORKERS, connect: [{ network: "twitter", account: via }] }, async ({ engine }) => {
+    await startSync(engine, accounts.map((a) => `twitter:${a.id}`), { via: `twitter:${via.id}` });
+    const t0 = await timeRun(proxy, durationS);
+    const s = await sim.stats();
+    return { name: "Fanout", hits: [...proxy.hits], t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0 };
+  });
+}
+
+async function runBaseline(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: SimAccount, accounts: SimAccount[], durationS: number, limiter: boolean): Promise<Variant> {
+  await settle(sim, proxy);
+  const prefix = `bench-lk-${limiter ? "bullmq" : "none"}`;
+  const workers = await startBaselineWorkers(WORKERS, {
+    redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: proxy.url, pageSize: PAGE,
+    token: via.token, jobOptions: RETRY, backoff: { kind: "fixed", baseMs: 1_000, capMs: 1_000 },
+    ...(limiter ? { limiter: { max: LIMIT.max, duration: LIMIT.windowMs } } : {}),
+  });
+  const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("pages", { connection: conn, prefix });
+  try {
+    await queue.addBulk(accounts.map((a) => ({ name: "page", data: { id: a.id, cursor: null }, opts: RETRY })));
+    const t0 = await timeRun(proxy, durationS);
+    const s = await sim.stats();
+    return { name: limiter ? "BullMQ limiter" : "no limiter", hits: [...proxy.hits], t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0 };
+  } finally {
+    await stopWorkers(workers, 5_000);
+    await queue.close();
+    await conn.quit();
+    await wipePrefix(ctx.redis, prefix);
+  }
+}
+
+/** Calls in the trailing 1-s window, sampled every 50 ms: what a sliding-window API counts. */
+function rollingSeries(v: Variant, untilS: number): [number, number][] {
+  const times = v.hits.filter((h) => h.list).map((h) => h.t).sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (let s = 1; s <= untilS; s += 0.05) out.push([round(s, 2), countBetween(times, v.t0 + (s - 1) * 1000, v.t0 + s * 1000)]);
+  return out;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchOutput> {
+  const durationS = ctx.quick ? 15 : 60;
+  const nAccounts = ctx.quick ? 40 : 120;
+  const sim = await startSimnet();
+  const proxy = await startProxy(sim.url);
+  try {
+    const [via] = await sim.createAccounts("twitter", 1, 10, "lk-via-");
+    if (!via) throw new Error("no via account");
+    const accounts = await sim.createAccounts("twitter", nAccounts, FOLLOWERS, "lk-");
+    ctx.log(`Fanout: ${WORKERS} workers, one token, ${LIMIT.max} per ${LIMIT.windowMs} ms, ${durationS} s`);
+    const fanout = await runFanout(ctx, sim, proxy, via, accounts, durationS);
+    ctx.log(`BullMQ queue limiter {max ${LIMIT.max}, duration ${LIMIT.windowMs}}, ${durationS} s`);
+    const bull = await runBaseline(ctx, sim, proxy, via, accounts, durationS, true);
+    ctx.log(`no limiter, ${durationS} s`);
+    const none = await runBaseline(ctx, sim, proxy, via, accounts, durationS, false);
+    const [f, b, n] = [figures(fanout), figures(bull), figures(none)];
+    for (const [label, x] of [["Fanout", f], ["BullMQ limiter", b], ["no limiter", n]] as const) {
+      ctx.log(`${label}: utilization ${round(100 * x.utilization)}%, 429s ${x.throttled}, worst 1-s window ${round(x.worst, 2)}× (200s only ${round(x.worstServed, 2)}×), overLimit ${x.overLimit}`);
+    }
+    const pct = (x: number) => round(100 * x, 1);
+    const rows: Row[] = [
+      { figure: `utilization of ${LIMIT.max}/s shared by ${WORKERS} processes, ${durationS} s`, fanout: pct(f.utilization), baseline: pct(b.utilization), vs: "BullMQ queue limiter", unit: "%", target: { on: "fanout", op: ">=", value: 97 } },
+      { figure: "utilization, no limiter", fanout: pct(f.utilization), baseline: pct(n.utilization), vs: "no limiter", unit: "%" },
+      { figure: "429 answers", fanout: f.throttled, baseline: b.throttled, vs: "BullMQ queue limiter", digits: 0, target: { on: "fanout", op: "<=", value: 0 } },
+      { figure: "429 answers, no limiter", fanout: f.throttled, baseline: n.throttled, vs: "no limiter", digits: 0 },
+      { figure: "worst rolling 1-s window ÷ limit (all calls sent)", fanout: round(f.worst, 2), baseline: round(b.worst, 2), vs: "BullMQ queue limiter", unit: "×", digits: 2, target: { on: "fanout", op: "<=", value: 1 } },
+      { figure: "simnet overLimit", fanout: f.overLimit, baseline: b.overLimit, vs: "BullMQ queue limiter", digits: 0, target: { on: "fanout", op: "<=", value: 0 } },
+    ];
+    const untilS = Math.min(durationS, 20);
+    const svg = lineChart({
+      title: `Known limit: calls in the trailing second (limit ${LIMIT.max} per ${LIMIT.windowMs / 1000} s, one token, ${WORKERS} processes)`,
+      xLabel: "seconds since the first call", yLabel: "calls in the trailing 1 s (at simnet)",
+      series: [
+        { name: "Fanout", points: rollingSeries(fanout, untilS) },
+        { name: "BullMQ queue limiter", points: rollingSeries(bull, untilS) },
+        { name: "no limiter", points: rollingSeries(none, untilS), dashed: true },
+      ],
+      hlines: [{ y: LIMIT.max, label: `limit ${LIMIT.max}`, color: "#d62728" }],
+    });
+    const strip = (v: Variant) => ({ name: v.name, t0: v.t0, durationS: v.durationS, overLimit: v.overLimit, simnet429: v.simnet429, calls: v.hits.filter((h) => h.list).map((h) => [round(h.t - v.t0, 2), h.status]) });
+    return {
+      rows,
+      charts: [writeChart(ctx, "limiter-known.svg", svg)],
+      config: { limit: LIMIT, workers: WORKERS, concurrency: CONCURRENCY, pageSize: PAGE, accounts: nAccounts, followers: FOLLOWERS, durationS, latencyMs: LATENCY, fanoutConfig: FANOUT_CONFIG, baselineRetry: "fixed 1 s after a 429", measuredAt: "timestamping proxy in front of simnet" },
+      samples: { figures: { fanout: f, bullmq: b, none: n }, variants: [strip(fanout), strip(bull), strip(none)] },
+      notes: [
+        `BullMQ's limiter: ${b.throttled} 429s and a worst rolling second of ${round(b.worst * LIMIT.max, 0)} calls: it counts fixed windows of its own, which drift from simnet's (anchored at the token's first call).`,
+        `no limiter: ${n.calls} calls in ${durationS} s for ${n.served} served; ${n.throttled} answered 429.`,
+      ],
+    };
+  } finally {
+    await proxy.stop();
+    await sim.stop();
+  }
+}

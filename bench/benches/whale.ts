@@ -1,0 +1,139 @@
+import type { FanoutConfig } from "@fanout/jobs/config";
+import type { BenchContext, BenchOutput } from "../lib/context.ts";
+import { writeChart } from "../lib/context.ts";
+import { round } from "../lib/redis.ts";
+import { startSimnet, type NetworkName, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { fmt } from "../lib/stats.ts";
+import type { Row } from "../lib/summary.ts";
+import { lineChart } from "../lib/svg.ts";
+import { pollServed, syncAndWait, withFanout } from "../lib/sync-run.ts";
+
+/**
+ * Whale (issue 6): Twitter's 1,000,000-follower `whale` with simnet's timeScale 0.001 (15 calls per 0.9 s per token)
+ * and latency p50 5 ms, so the limit and not the latency bounds it: wall time against pages ÷ allowed rate (target
+ * ≤ 1.10×). The other networks' whales too, each against its own bound. Quick mode: a 100,000-follower Twitter
+ * account only.
+ *
+ * simnet scales a published window by timeScale (15 min → 900 ms) and anchors Twitter's windows at the token's first
+ * call (fixed windows); Fanout's config gets the same limit, scaled, on the follower endpoint (as its own defaults
+ * put it), and the profile lookup's own bucket.
+ */
+export const name = "whale";
+export const title = "whale sync time vs the bound its rate limit sets";
+
+const TIME_SCALE = 0.001;
+const LATENCY = { p50: 5, p99: 20 };
+const WORKERS = 2;
+
+const FANOUT_CONFIG: FanoutConfig = {
+  tuning: {
+    twitter: { limits: [{ scope: "token", max: 15, windowMs: 900, endpoint: "followers" }, { scope: "token", max: 900, windowMs: 900, endpoint: "profile" }] },
+    mastodon: { limits: [{ scope: "token", max: 300, windowMs: 300, aligned: true }, { scope: "token", max: 300, windowMs: 900, aligned: true, paging: true }] },
+  },
+};
+
+interface NetPlan {
+  network: NetworkName;
+  pageSize: number;
+  /** The lower bound on wall time for `pages` pages, and how it is derived. */
+  bound(pages: number): { s: number; how: string };
+  target?: number;
+}
+
+const PLANS: Record<NetworkName, NetPlan> = {
+  twitter: { network: "twitter", pageSize: 1_000, target: 1.1, bound: (p) => ({ s: p / (15 / 0.9), how: "pages ÷ (15 per 0.9 s)" }) },
+  mastodon: {
+    network: "mastodon", pageSize: 80,
+    // Cursor paging is sequential: each page waits for the previous one's cursor.
+    bound: (p) => {
+      const limit = p / (300 / 0.9);
+      const latency = (p * LATENCY.p50) / 1000;
+      return limit >= latency ? { s: limit, how: "pages ÷ (300 paging calls per 0.9 s)" } : { s: latency, how: "pages × p50 latency (sequential cursor)" };
+    },
+  },
+  facebook: { network: "facebook", pageSize: 100, bound: (p) => ({ s: (p * LATENCY.p50) / 1000, how: "pages × p50 latency (sequential cursor, no limit)" }) },
+  linkedin: {
+    network: "linkedin", pageSize: 50,
+    // Every page is known at once; no published limit, so Fanout's adaptive pacer ramps from 5/s, doubling each second.
+    bound: (p) => {
+      const ramp = rampSeconds(p, 5, 2_000);
+      return { s: ramp, how: "adaptive pacer's own ramp (5/s doubling per second to 2,000/s); no API bound" };
+    },
+  },
+};
+
+/** Seconds to issue `calls` at a rate r(t) = r0 · 2^t capped at rMax (the adaptive limiter's slow start). */
+function rampSeconds(calls: number, r0: number, rMax: number): number {
+  const tCap = Math.log2(rMax / r0);
+  const byCap = (r0 / Math.LN2) * (2 ** tCap - 1);
+  if (calls <= byCap) return Math.log2((calls * Math.LN2) / r0 + 1);
+  return tCap + (calls - byCap) / rMax;
+}
+
+interface WhaleResult { network: NetworkName; account: string; followers: number; pages: number; wallS: number; boundS: number; how: string; ratio: number; state: string; stored: number; series: { t: number; served: number }[] }
+
+async function runWhale(ctx: BenchContext, sim: Simnet, plan: NetPlan, account: SimAccount): Promise<WhaleResult> {
+  const net = plan.network;
+  await sim.admin("POST", "/_simnet/reset");
+  await sim.patch({ timeScale: TIME_SCALE, networks: { [net]: { latencyMs: LATENCY } } });
+  return withFanout(ctx, { tag: `whale-${net}`, simnetUrl: sim.url, config: FANOUT_CONFIG, workers: WORKERS, connect: [{ network: net, account }] }, async ({ engine }) => {
+    await sim.resetStats();
+    const poll = pollServed(sim, 250);
+    const { doc, wallS } = await syncAndWait(engine, [`${net}:${account.id}`], { timeoutMs: 1_800_000 });
+    const samples = await poll.stop();
+    const stats = await sim.stats();
+    const sizeCall = net === "twitter" || net === "mastodon" ? 1 : 0;
+    const pages = doc.counts.done - sizeCall;
+    const { s: boundS, how } = plan.bound(pages);
+    const stored = (await engine.followers.info(net, account.id)).count;
+    ctx.log(`${net} whale (${account.followers.toLocaleString("en-US")}): ${doc.state}, ${pages} pages in ${round(wallS, 1)} s; bound ${round(boundS, 1)} s (${how}) → ${round(wallS / boundS, 2)}×; 429s ${stats.networks[net].byStatus["429"] ?? 0}, overLimit ${stats.networks[net].overLimit}`);
+    return {
+      network: net, account: account.id, followers: account.followers, pages, wallS, boundS, how, ratio: wallS / boundS, state: doc.state, stored,
+      series: samples.map((x) => ({ t: x.t, served: x.served[net] ?? 0 })),
+    };
+  });
+}
+
+export async function run(ctx: BenchContext): Promise<BenchOutput> {
+  const sim = await startSimnet();
+  try {
+    const nets: NetworkName[] = ctx.quick ? ["twitter"] : ["twitter", "mastodon", "facebook", "linkedin"];
+    const results: WhaleResult[] = [];
+    for (const net of nets) {
+      const account = ctx.quick
+        ? (await sim.createAccounts(net, 1, 100_000, "whale100k-"))[0]
+        : await sim.account(net, "whale");
+      if (!account) throw new Error(`no whale account on ${net}`);
+      results.push(await runWhale(ctx, sim, PLANS[net], account));
+    }
+    const rows: Row[] = results.map((r) => ({
+      figure: `${r.network} whale (${r.followers.toLocaleString("en-US")} followers, ${r.pages} pages): wall time vs bound`,
+      fanout: round(r.wallS, 2), baseline: round(r.boundS, 2), vs: r.how, unit: "s", digits: 2,
+      ...(PLANS[r.network].target ? { target: { on: "ratio" as const, op: "<=" as const, value: PLANS[r.network].target ?? 1.1 } } : {}),
+      note: `${r.state}, ${r.stored.toLocaleString("en-US")} followers stored${PLANS[r.network].target ? "" : "; reported, no target"}`,
+    }));
+    const tw = results.find((r) => r.network === "twitter");
+    const charts: string[] = [];
+    if (tw) {
+      const rate = 15 / 0.9;
+      const firstT = tw.series.find((x) => x.served > 0)?.t ?? 0;
+      const svg = lineChart({
+        title: `Twitter whale: pages served over time (${tw.pages} pages, limit 15 per 0.9 s)`,
+        xLabel: "seconds since the sync started", yLabel: "follower pages + profile call served",
+        series: [
+          { name: "Fanout (simnet's 200s)", points: tw.series.map((x) => [x.t, x.served]) },
+          { name: "the limit's bound (15 per 0.9 s from the first call)", points: [[firstT, 0], [firstT + (tw.pages + 1) / rate, tw.pages + 1]], dashed: true, color: "#777" },
+        ],
+      });
+      charts.push(writeChart(ctx, "whale-twitter.svg", svg));
+    }
+    return {
+      rows, charts,
+      config: { timeScale: TIME_SCALE, latencyMs: LATENCY, workers: WORKERS, fanoutConfig: FANOUT_CONFIG, networks: nets, accounts: ctx.quick ? "a created 100,000-follower account" : "simnet's seeded `whale` (1,000,000 followers)" },
+      samples: { results },
+      notes: results.filter((r) => r.network !== "twitter").map((r) => `${r.network}: ${fmt(r.pages, 0)} pages in ${fmt(r.wallS)} s = ${fmt(r.pages / r.wallS, 0)} pages/s (${fmt((1000 * r.wallS) / r.pages, 1)} ms per page); bound ${r.how}`),
+    };
+  } finally {
+    await sim.stop();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench [-- NAME…] [-- --quick]`: starts its own Redis (a free port, never 6379) and, per bench, the
+ * simnet and worker processes it needs; runs the selected benches (default: all but soak-type); writes
+ * results/NAME.json (machine facts, config, every sample) and regenerates results/SUMMARY.md (figure | Fanout |
+ * baseline | ratio | target | pass/fail) plus SVG charts. Exits 1 when a figure misses its target or a bench fails.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { startRedisServer, type RedisServer } from "@fanout/testkit/redis-server";
+import * as engineCost from "./benches/engine-cost.ts";
+import * as limiterAdaptive from "./benches/limiter-adaptive.ts";
+import * as limiterKnown from "./benches/limiter-known.ts";
+import * as outage from "./benches/outage.ts";
+import * as simnet from "./benches/simnet.ts";
+import * as treeRead from "./benches/tree-read.ts";
+import * as whale from "./benches/whale.ts";
+import type { BenchContext, BenchModule } from "./lib/context.ts";
+import { machineFacts } from "./lib/machine.ts";
+import { RESULTS } from "./lib/paths.ts";
+import { killAllSync, liveChildren, stopAll } from "./lib/procs.ts";
+import { redisVersion } from "./lib/redis.ts";
+import { fmt } from "./lib/stats.ts";
+import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
+
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, outage];
+const USAGE = `usage: npm run bench [-- NAME…] [-- --quick]\n  benches: ${BENCHES.map((b) => `${b.name}${b.soak ? " (soak, only when named)" : ""}`).join(", ")}`;
+
+function parseArgs(argv: string[]): { names: string[]; quick: boolean } {
+  const names: string[] = [];
+  let quick = false;
+  for (const a of argv) {
+    if (a === "--") continue;
+    if (a === "--quick") quick = true;
+    else if (a === "--help" || a === "-h") { console.log(USAGE); process.exit(0); }
+    else if (a.startsWith("-")) { console.error(`unknown option ${a}\n${USAGE}`); process.exit(2); }
+    else names.push(...a.split(",").filter(Boolean));
+  }
+  const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
+  if (unknown.length) { console.error(`unknown bench ${unknown.join(", ")}\n${USAGE}`); process.exit(2); }
+  return { names, quick };
+}
+
+const { names, quick } = parseArgs(process.argv.slice(2));
+const selected = names.length ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES.filter((b) => !b.soak);
+const started = Date.now();
+const log = (msg: string) => console.log(`[${fmt((Date.now() - started) / 1000, 0).padStart(4)} s] ${msg}`);
+
+let redisServer: RedisServer | undefined;
+const tmp = mkdtempSync(join(os.tmpdir(), "fanout-bench-"));
+// Whatever happens, no process of ours outlives the runner.
+process.on("exit", () => {
+  killAllSync();
+  if (redisServer?.proc.exitCode === null) redisServer.proc.kill("SIGKILL");
+  rmSync(tmp, { recursive: true, force: true });
+});
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    console.error(`\n${sig}: stopping ${liveChildren().join(", ") || "nothing"}`);
+    void stopAll(3_000).finally(() => process.exit(130));
+  });
+}
+
+mkdirSync(RESULTS, { recursive: true });
+redisServer = await startRedisServer({ dir: tmp });
+const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+const version = await redisVersion(redis);
+log(`${quick ? "quick" : "full"} run of ${selected.map((b) => b.name).join(", ")}; Redis ${version} on port ${redisServer.port}`);
+
+const ctx: BenchContext = {
+  quick, redisUrl: redisServer.url, redisPort: redisServer.port, redis, tmp, resultsDir: RESULTS,
+  secret: randomBytes(24).toString("base64url"), log,
+};
+
+const failures: string[] = [];
+const thisRun: { bench: string; rows: EvaluatedRow[]; error?: string }[] = [];
+for (const b of selected) {
+  log(`── ${b.name}: ${b.title}`);
+  const loadAvgBefore = os.loadavg();
+  const t0 = Date.now();
+  let file: BenchFile;
+  try {
+    const out = await b.run(ctx);
+    const rows = out.rows.map(evaluate);
+    file = {
+      bench: b.name, mode: quick ? "quick" : "full", at: new Date(t0).toISOString(), durationS: (Date.now() - t0) / 1000,
+      machine: machineFacts(version, loadAvgBefore), config: out.config, rows, charts: out.charts ?? [], notes: out.notes ?? [], samples: out.samples,
+    };
+    for (const r of rows) if (r.pass === false) failures.push(`${b.name}: ${r.figure}`);
+  } catch (err) {
+    const e = err as Error;
+    log(`${b.name} failed: ${e.stack ?? e.message}`);
+    failures.push(`${b.name}: ${e.message.split("\n")[0] ?? ""}`);
+    file = {
+      bench: b.name, mode: quick ? "quick" : "full", at: new Date(t0).toISOString(), durationS: (Date.now() - t0) / 1000,
+      machine: machineFacts(version, loadAvgBefore), config: {}, rows: [], charts: [], notes: [], samples: {}, error: e.stack ?? e.message,
+    };
+  }
+  await stopAll();
+  await redis.flushall();
+  writeFileSync(join(RESULTS, `${b.name}.json`), JSON.stringify(file, null, 2) + "\n");
+  thisRun.push({ bench: b.name, rows: file.rows, ...(file.error ? { error: file.error } : {}) });
+  for (const r of file.rows) {
+    log(`   ${r.pass === false ? "FAIL" : r.pass ? "pass" : "    "}  ${r.figure}: ${fmt(r.fanout, r.digits ?? 1)}${r.unit ? ` ${r.unit}` : ""}` +
+      `${r.baseline !== undefined ? ` vs ${fmt(r.baseline, r.digits ?? 1)}${r.vs ? ` (${r.vs})` : ""}` : ""}${r.ratio !== null ? ` = ${fmt(r.ratio, 2)}×` : ""}`);
+  }
+  log(`── ${b.name} done in ${fmt((Date.now() - t0) / 1000, 0)} s`);
+}
+
+writeSummary(RESULTS, BENCHES.map((b) => b.name));
+await redis.quit();
+await redisServer.stop();
+log(`done in ${fmt((Date.now() - started) / 1000, 0)} s; summary in bench/results/SUMMARY.md`);
+if (failures.length) {
+  console.error(`\n${failures.length} figure(s) missed their target or failed:\n  ${failures.join("\n  ")}`);
+  process.exitCode = 1;
+}

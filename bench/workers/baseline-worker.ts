@@ -1,0 +1,115 @@
+/**
+ * The baselines Fanout is measured against: a plain BullMQ worker process, written the way one would without
+ * Fanout — no limiter of our own, no error classification, no trees. One job = one page; a page stores its ids
+ * with SADD and enqueues the next page. Modes:
+ *   noop      the job does nothing (BullMQ's raw floor)
+ *   twitter   cursor paging: GET /twitter/2/users/:id/followers?max_results=N&pagination_token=…
+ *   linkedin  offset paging: the first page reads paging.total and enqueues every other page at once
+ * Options: BullMQ's own queue limiter (`limiter`), and how a failed call is retried (`backoff`).
+ * Configured by one JSON document in BENCH_BASELINE; prints "baseline ready" once it takes jobs.
+ */
+import { readFileSync } from "node:fs";
+import { Queue, Worker, type Job, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+import { Agent, request } from "undici";
+
+export interface BaselineConfig {
+  redisUrl: string;
+  prefix: string;
+  queue: string;
+  concurrency: number;
+  mode: "noop" | "twitter" | "linkedin";
+  simnetUrl?: string;
+  pageSize?: number;
+  /** One token for every call (Twitter read "via" one account), or a file mapping account id → token. */
+  token?: string;
+  tokensFile?: string;
+  limiter?: { max: number; duration: number };
+  backoff?: { kind: "fixed" | "expo-jitter"; baseMs: number; capMs: number };
+  jobOptions?: JobsOptions;
+}
+
+interface PageJob { id: string; cursor?: string | null; start?: number }
+
+const cfg = JSON.parse(process.env.BENCH_BASELINE ?? "{}") as BaselineConfig;
+const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: null });
+const queue = new Queue(cfg.queue, { connection: redis, prefix: cfg.prefix });
+const agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+const tokens: Record<string, string> = cfg.tokensFile ? (JSON.parse(readFileSync(cfg.tokensFile, "utf8")) as Record<string, string>) : {};
+const pageSize = cfg.pageSize ?? 1000;
+const jobOptions: JobsOptions = cfg.jobOptions ?? {};
+
+function tokenOf(id: string): string {
+  const t = cfg.token ?? tokens[id];
+  if (!t) throw new Error(`no token for ${id}`);
+  return t;
+}
+
+async function get(path: string, token: string): Promise<{ status: number; body: string }> {
+  const res = await request(`${cfg.simnetUrl ?? ""}${path}`, { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
+  return { status: res.statusCode, body: await res.body.text() };
+}
+
+async function twitterPage(job: Job<PageJob>): Promise<number> {
+  const { id, cursor } = job.data;
+  const q = `max_results=${pageSize}${cursor ? `&pagination_token=${encodeURIComponent(cursor)}` : ""}`;
+  const res = await get(`/twitter/2/users/${encodeURIComponent(id)}/followers?${q}`, tokenOf(id));
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  const body = JSON.parse(res.body) as { data?: { id: string }[]; meta?: { next_token?: string } };
+  const ids = (body.data ?? []).map((u) => u.id);
+  if (ids.length) await redis.sadd(`${cfg.prefix}:followers:twitter:${id}`, ...ids);
+  const next = body.meta?.next_token;
+  if (next) await queue.add("page", { id, cursor: next }, jobOptions);
+  else await redis.incr(`${cfg.prefix}:accounts-done`);
+  return ids.length;
+}
+
+const PERSON = "urn:li:person:";
+
+async function linkedinPage(job: Job<PageJob>): Promise<number> {
+  const { id } = job.data;
+  const start = job.data.start ?? 0;
+  const res = await get(`/linkedin/v2/connections?q=viewer&start=${start}&count=${pageSize}`, tokenOf(id));
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  const body = JSON.parse(res.body) as { elements?: { to: string }[]; paging?: { total?: number } };
+  const ids = (body.elements ?? []).map((e) => (e.to.startsWith(PERSON) ? e.to.slice(PERSON.length) : e.to));
+  if (ids.length) await redis.sadd(`${cfg.prefix}:followers:linkedin:${id}`, ...ids);
+  const total = body.paging?.total ?? 0;
+  if (start === 0 && total > pageSize) {
+    const rest: { name: string; data: PageJob; opts: JobsOptions }[] = [];
+    for (let s = pageSize; s < total; s += pageSize) rest.push({ name: "page", data: { id, start: s }, opts: jobOptions });
+    for (let i = 0; i < rest.length; i += 1_000) await queue.addBulk(rest.slice(i, i + 1_000));
+  }
+  return ids.length;
+}
+
+function backoff(attemptsMade: number): number {
+  const b = cfg.backoff ?? { kind: "fixed", baseMs: 1_000, capMs: 1_000 };
+  if (b.kind === "fixed") return b.baseMs;
+  // Exponential with full jitter (the AWS "standard" retry): uniform in [0, min(cap, base · 2^(attempt − 1))).
+  return Math.floor(Math.random() * Math.min(b.capMs, b.baseMs * 2 ** Math.max(0, attemptsMade - 1)));
+}
+
+const processor = async (job: Job<PageJob>): Promise<number> => {
+  if (cfg.mode === "noop") return 0;
+  return cfg.mode === "twitter" ? twitterPage(job) : linkedinPage(job);
+};
+
+const worker = new Worker<PageJob, number>(cfg.queue, processor, {
+  connection: redis, prefix: cfg.prefix, concurrency: cfg.concurrency,
+  ...(cfg.limiter ? { limiter: cfg.limiter } : {}),
+  settings: { backoffStrategy: (attemptsMade: number) => backoff(attemptsMade) },
+});
+worker.on("error", (err) => console.error(`baseline worker error: ${err.message}`));
+await worker.waitUntilReady();
+console.log("baseline ready");
+
+const stop = async () => {
+  await worker.close();
+  await queue.close();
+  await agent.close();
+  await redis.quit();
+  process.exit(0);
+};
+process.once("SIGTERM", () => void stop());
+process.once("SIGINT", () => void stop());
