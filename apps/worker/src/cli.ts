@@ -22,7 +22,7 @@ type Engine = Awaited<ReturnType<typeof createEngine>>;
 const program = new Command("fanout")
   .description("Fanout: import followers from rate-limited social APIs, reliably.")
   .option("--json", "print one JSON document on stdout")
-  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(`${str.trim().split("\n")[0] ?? str} (see --help)\n`) })
   .exitOverride();
 
 const json = () => Boolean(program.opts<{ json?: boolean }>().json);
@@ -101,7 +101,7 @@ program.command("sync")
   .description("start a follower sync tree (one node per account)")
   .argument("<accounts...>", "NETWORK:ACCOUNT_ID …")
   .addOption(new Option("--priority <p>", "job priority").choices(Object.keys(PRIORITIES)).default("normal"))
-  .addOption(new Option("--queue <q>", "queue for the pages").choices([...QUEUES]).default("default"))
+  .addOption(new Option("--queue <q>", "queue for the pages").choices(QUEUES.filter((q) => q !== "system")).default("default"))
   .option("--via <account>", "use this connected account's token where the network allows reading others' lists")
   .option("--wait", "block until the tree settles")
   .option("--timeout <s>", "with --wait: give up after this many seconds", intOption("--timeout", 1, 7 * 86_400))

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { UserNetworkSpec } from "./networks/registry.ts";
+import type { DefinedNetwork } from "./networks/define.ts";
 import { ConfigError } from "./env.ts";
 import type { AdaptiveParams, BreakerParams } from "./limiter/limiter.ts";
 import type { LimitFactor } from "./networks/types.ts";
@@ -26,7 +27,8 @@ export interface NetworkTuning {
 }
 
 export interface FanoutConfig {
-  networks?: UserNetworkSpec[];
+  /** Networks Fanout does not know: `defineNetwork(spec)` results, or bare specs (base URL may depend on simnet/live). */
+  networks?: (UserNetworkSpec | DefinedNetwork)[];
   tuning?: Record<string, NetworkTuning>;
   whaleThreshold?: number;
   treeRetentionMs?: number;
@@ -59,7 +61,7 @@ const Tuning = z.object({
 }).strict();
 
 const ConfigSchema = z.object({
-  networks: z.array(z.custom<UserNetworkSpec>((v) => typeof v === "object" && v !== null && "name" in v, "a network spec (see defineNetwork)")).optional(),
+  networks: z.array(z.custom<UserNetworkSpec | DefinedNetwork>((v) => typeof v === "object" && v !== null && "name" in v, "a network spec (see defineNetwork)")).optional(),
   tuning: z.record(z.string(), Tuning).optional(),
   whaleThreshold: z.number().int().positive().optional(),
   treeRetentionMs: z.number().int().positive().optional(),

@@ -1,7 +1,8 @@
 import { createAccounts } from "./accounts.ts";
 import { loadConfig, type FanoutConfig } from "./config.ts";
 import { DEFAULT_SETTINGS, type Engine, type NetworkRuntime } from "./engine.ts";
-import { loadEnv, type Env } from "./env.ts";
+import { ZodError } from "zod";
+import { ConfigError, loadEnv, type Env } from "./env.ts";
 import { createErrorStats } from "./error-stats.ts";
 import { keys as makeKeys } from "./keys.ts";
 import { DEFAULT_ADAPTIVE, DEFAULT_BREAKER, createLimiter } from "./limiter/limiter.ts";
@@ -14,6 +15,20 @@ import { createFollowerStore } from "./store/followers.ts";
 import { createTreeStore } from "./tree/tree.ts";
 import { createVault } from "./vault.ts";
 import { createWhales } from "./whales.ts";
+
+/** The registry, with a user network's bad spec reported as a config error naming the field. */
+function buildRegistry(opts: Parameters<typeof createRegistry>[0]): ReturnType<typeof createRegistry> {
+  try {
+    return createRegistry(opts);
+  } catch (err) {
+    if (err instanceof ZodError) {
+      const issue = err.issues[0];
+      throw new ConfigError(`config: networks: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+    }
+    if (err instanceof Error && /already defined/.test(err.message)) throw new ConfigError(`config: ${err.message}`);
+    throw err;
+  }
+}
 
 export interface RuntimeOptions {
   env?: Env;
@@ -32,12 +47,13 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
   const clock = opts.clock ?? { now: () => Date.now() };
   loadScripts(redis);
   const keys = makeKeys(env.FANOUT_PREFIX);
-  const registry = createRegistry({
+  const registry = buildRegistry({
     simnetUrl: env.SIMNET_URL, live: env.live,
     timeoutMs: Object.fromEntries(Object.entries(config.tuning ?? {}).flatMap(([n, t]) => (t.timeoutMs ? [[n, t.timeoutMs]] : []))),
     networks: config.networks ?? [],
   });
   const networks = new Map<string, NetworkRuntime>();
+  // Built after the registry so a bad user network is reported as a config error, not a stack trace.
   for (const name of registry.names()) {
     const client = registry.require(name);
     const t = config.tuning?.[name] ?? {};

@@ -41,7 +41,7 @@ export interface RegistryOptions extends BaseUrlContext, DefineOptions {
   timeoutMs?: Readonly<Record<string, number>>;
   /** The app's OAuth 2.0 client, needed by live Twitter token refreshes. */
   twitterOAuthClient?: OAuthClient;
-  networks?: readonly UserNetworkSpec[];
+  networks?: readonly (UserNetworkSpec | DefinedNetwork)[];
 }
 
 export interface NetworkRegistry {
@@ -49,8 +49,8 @@ export interface NetworkRegistry {
   /** Throws for an unknown network (a job naming one is bad input, not a network failure). */
   require(name: string): DefinedNetwork;
   names(): string[];
-  /** Adds a user-defined network; a name already taken is refused. */
-  add(spec: UserNetworkSpec): DefinedNetwork;
+  /** Adds a user-defined network (a spec, or a client `defineNetwork` already made); a name already taken is refused. */
+  add(spec: UserNetworkSpec | DefinedNetwork): DefinedNetwork;
 }
 
 export class UnknownNetworkError extends Error {
@@ -76,6 +76,10 @@ export function createRegistry(opts: RegistryOptions): NetworkRegistry {
     names: () => [...clients.keys()],
     add(spec) {
       if (clients.has(spec.name)) throw new Error(`network "${spec.name}" is already defined`);
+      if ("fetchPage" in spec) {
+        clients.set(spec.name, spec);
+        return spec;
+      }
       const baseUrl = typeof spec.baseUrl === "function" ? spec.baseUrl(opts) : spec.baseUrl;
       const client = defineNetwork({ ...spec, baseUrl, timeoutMs: opts.timeoutMs?.[spec.name] ?? spec.timeoutMs }, define);
       clients.set(spec.name, client);
