@@ -40,7 +40,7 @@ export const base = tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ["**/*.config.{ts,js,mjs}", "**/app/**/{page,layout,loading,error,not-found,route,template,default}.tsx", "**/eslint.config.js"],
+    files: ["**/*.config.{ts,js,mjs}", "fanout.config*.ts", "**/app/**/{page,layout,loading,error,not-found,route,template,default}.tsx", "**/eslint.config.js"],
     rules: { "no-restricted-syntax": "off" },
   },
 );
