@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRedisClient, testRedisEnv, wipePrefix } from "@fanout/testkit/redis-client";
 import type {} from "@fanout/testkit/global-setup";
 import { startSimnet, type SimnetProcess } from "@fanout/testkit/simnet";
 import { waitFor } from "@fanout/testkit/wait";
@@ -32,19 +32,14 @@ describe("fanout CLI", () => {
   beforeAll(async () => {
     simnet = await startSimnet();
     await simnet.admin("PATCH", "/_simnet/config", { timeScale: 0.001, networks: { twitter: { latencyMs: { p50: 0, p99: 0 } }, mastodon: { latencyMs: { p50: 0, p99: 0 } } } });
-    env = { REDIS_URL: inject("redisUrl"), FANOUT_PREFIX: prefix, FANOUT_SECRET: "cli-test-secret-0123456789", SIMNET_URL: simnet.url, LOG_LEVEL: "warn" };
+    env = { ...testRedisEnv(), FANOUT_PREFIX: prefix, FANOUT_SECRET: "cli-test-secret-0123456789", SIMNET_URL: simnet.url, LOG_LEVEL: "warn" };
   });
   afterAll(async () => {
     if (worker.proc && worker.proc.exitCode === null) {
       worker.proc.kill("SIGKILL");
     }
-    const redis = new Redis(inject("redisUrl"));
-    let cursor = "0";
-    do {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
-      cursor = next;
-      if (found.length) await redis.del(...found);
-    } while (cursor !== "0");
+    const redis = testRedisClient();
+    await wipePrefix(redis, prefix);
     await redis.quit();
     await simnet.stop();
   });

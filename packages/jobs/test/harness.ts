@@ -1,7 +1,6 @@
 import type {} from "@fanout/testkit/global-setup";
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
-import { inject } from "vitest";
+import { testRedisClient, testRedisEnv, wipePrefix } from "@fanout/testkit/redis-client";
 import { startSimnet, type SimnetProcess } from "@fanout/testkit/simnet";
 import { loadEnv } from "../src/env.ts";
 import { createLogger } from "../src/log.ts";
@@ -19,7 +18,7 @@ export async function startHarness(opts: { config?: FanoutConfig; simnetEnv?: Re
   const simnet = await startSimnet(opts.simnetEnv);
   const logLines: string[] = [];
   const prefix = `test-${randomUUID()}`;
-  const env = loadEnv({ REDIS_URL: inject("redisUrl"), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", SIMNET_URL: simnet.url, LOG_LEVEL: "silent" });
+  const env = loadEnv({ ...testRedisEnv(), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", SIMNET_URL: simnet.url, LOG_LEVEL: "silent" });
   const stream = { write: (line: string) => void logLines.push(line) };
   const engine = await createEngine({ env, config: opts.config ?? {}, log: createLogger({ level: opts.logLevel ?? "silent", stream }) });
   const members: Awaited<ReturnType<typeof startWorker>>[] = [];
@@ -40,21 +39,12 @@ export async function startHarness(opts: { config?: FanoutConfig; simnetEnv?: Re
     async stop(): Promise<void> {
       await Promise.all(members.map((m) => m.stop()));
       await engine.close();
-      await wipe(inject("redisUrl"), prefix);
+      const client = testRedisClient();
+      await wipePrefix(client, prefix);
+      await client.quit();
       await simnet.stop();
     },
   };
-}
-
-async function wipe(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== "0");
-  await redis.quit();
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;

@@ -54,14 +54,12 @@ export interface LimitSample { at: number; keys: { key: string; used: number; ma
 
 /** Written by the fleet sampler: the busiest keys and the adaptive state of each network. */
 export async function sampleLimits(engine: Engine): Promise<void> {
-  const p = engine.redis.pipeline();
   for (const network of engine.networks.keys()) {
     const g = await networkGauges(engine, network, 10);
     const sample: LimitSample = { at: engine.clock.now(), keys: g.keys.map((k) => ({ key: k.key, used: k.used, max: k.max })), adaptive: g.adaptive };
-    p.lpush(engine.keys.limitHistory(network), JSON.stringify(sample));
-    p.ltrim(engine.keys.limitHistory(network), 0, 17_279);
+    // One pipeline per network: each network's keys live in its own cluster slot.
+    await engine.redis.pipeline().lpush(engine.keys.limitHistory(network), JSON.stringify(sample)).ltrim(engine.keys.limitHistory(network), 0, 17_279).exec();
   }
-  await p.exec();
 }
 
 export async function limitHistory(engine: Engine, network: string, fromMs: number): Promise<LimitSample[]> {
