@@ -29,11 +29,17 @@ const json = () => Boolean(program.opts<{ json?: boolean }>().json);
 
 /** Runs a command with an engine whose logs go to stderr (stdout is for results), closing it afterwards. */
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine({ log: createLogger({ level: "warn", name: "fanout-cli", fd: 2 }) });
+  const engine = await createEngine({ log: createLogger({ level: "warn", name: "fanout-cli", fd: 2 }), failFast: true });
+  engine.redis.on("error", () => undefined); // reported once, by the command that fails (below), not per retry
   try {
     return await fn(engine);
+  } catch (err) {
+    if (engine.redis.status !== "ready" && !(err instanceof UsageError)) {
+      throw new Error(`Redis at ${engine.env.clusterNodes ? "the cluster" : engine.env.REDIS_URL} is unreachable (${(err as Error).message})`, { cause: err });
+    }
+    throw err;
   } finally {
-    await engine.close();
+    await engine.close().catch(() => engine.redis.disconnect());
   }
 }
 

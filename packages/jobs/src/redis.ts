@@ -7,15 +7,18 @@ export type RedisClient = Redis | Cluster;
  * One connection per process (plus the blocking ones BullMQ makes itself). maxRetriesPerRequest null: a Redis that
  * goes away makes commands wait for the reconnect instead of failing a job half-way.
  */
-export function createRedis(env: Pick<Env, "REDIS_URL" | "clusterNodes">, opts: { lazy?: boolean } = {}): RedisClient {
+export function createRedis(env: Pick<Env, "REDIS_URL" | "clusterNodes">, opts: { lazy?: boolean; failFast?: boolean } = {}): RedisClient {
+  // failFast (the CLI): a command answers an error within seconds when Redis is unreachable, instead of waiting.
+  const retries = opts.failFast ? { maxRetriesPerRequest: 2, connectTimeout: 3_000, retryStrategy: (n: number) => (n > 3 ? null : 200 * n) } : { maxRetriesPerRequest: null };
   if (env.clusterNodes) {
     return new Cluster(env.clusterNodes, {
       lazyConnect: opts.lazy ?? false,
-      redisOptions: { maxRetriesPerRequest: null },
+      redisOptions: retries,
       enableReadyCheck: true,
+      ...(opts.failFast ? { clusterRetryStrategy: (n: number) => (n > 3 ? null : 200 * n) } : {}),
     });
   }
-  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: opts.lazy ?? false });
+  return new Redis(env.REDIS_URL, { ...retries, lazyConnect: opts.lazy ?? false });
 }
 
 /** For request paths that must answer quickly (health checks, the console): fail fast instead of queueing. */

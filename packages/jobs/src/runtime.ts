@@ -15,6 +15,7 @@ import { createFollowerStore } from "./store/followers.ts";
 import { createTreeStore } from "./tree/tree.ts";
 import { createVault } from "./vault.ts";
 import { createWhales } from "./whales.ts";
+import { deliverySettings } from "./delivery/settings.ts";
 
 /** The registry, with a user network's bad spec reported as a config error naming the field. */
 function buildRegistry(opts: Parameters<typeof createRegistry>[0]): ReturnType<typeof createRegistry> {
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   log?: Logger;
   redis?: RedisClient;
   clock?: { now(): number };
+  /** Fail commands within seconds when Redis is unreachable (the CLI), instead of waiting for it (workers). */
+  failFast?: boolean;
 }
 
 /** Builds the engine for one process: one Redis connection, one Queue per queue, every store. */
@@ -43,7 +46,7 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
   const env = opts.env ?? loadEnv();
   const config = opts.config ?? (await loadConfig(env.FANOUT_CONFIG));
   const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
-  const redis = opts.redis ?? createRedis(env);
+  const redis = opts.redis ?? createRedis(env, { failFast: opts.failFast ?? false });
   const clock = opts.clock ?? { now: () => Date.now() };
   loadScripts(redis);
   const keys = makeKeys(env.FANOUT_PREFIX);
@@ -72,12 +75,17 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
     });
   }
   const queues = createQueues(redis, keys);
+  // Connection trouble surfaces through the command that fails; per-retry events only at debug level.
+  for (const q of Object.values(queues)) q.on("error", (err: Error) => log.debug({ err: err.message }, "queue connection error"));
+  const vault = createVault(env.secrets);
+  const delivery = deliverySettings(config.delivery, env.FANOUT_PG_URL); // issue 12
   const engine: Engine = {
     redis, keys, queues, log, clock, networks,
     tree: createTreeStore({ redis, keys, clock }),
-    followers: createFollowerStore({ redis, keys, clock }),
+    followers: createFollowerStore({ redis, keys, clock, retention: delivery }),
     limiter: createLimiter({ redis, keys }),
-    accounts: createAccounts({ redis, keys, vault: createVault(env.secrets), clock }),
+    accounts: createAccounts({ redis, keys, vault, clock }),
+    vault,
     errors: createErrorStats({ redis, keys }),
     whales: createWhales({ redis, keys, clock, threshold: config.whaleThreshold ?? 100_000 }),
     settings: {
@@ -86,6 +94,7 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
       ...(config.backoffBaseMs ? { backoffBaseMs: config.backoffBaseMs } : {}),
       trickle: { ...DEFAULT_SETTINGS.trickle, ...config.trickle },
       schedules: config.schedules ?? [],
+      delivery,
     },
   };
   return {

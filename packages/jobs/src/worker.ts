@@ -1,6 +1,10 @@
 import { hostname } from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Engine } from "./engine.ts";
+import { isDeliveryJob } from "./delivery/jobs.ts";
+import { createDeliveryProcessor } from "./delivery/processor.ts";
+import { WEBHOOK_BACKOFF, scheduleOf, webhookBackoff } from "./delivery/schedule.ts";
+import { sinkFor } from "./delivery/sink.ts";
 import { closeHttpAgent } from "./networks/http.ts";
 import { createProcessMetrics, startMetricsServer, startSampler } from "./metrics.ts";
 import { createPageProcessor } from "./processor.ts";
@@ -45,17 +49,28 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   const server = opts.metricsPort === null ? null : await startMetricsServer(engine, metrics, opts.metricsPort ?? 0);
   const stopSampler = startSampler(engine, metrics, id, opts.sampleMs ?? 5_000);
   if (opts.schedules !== false) await reconcileSchedules(engine);
+  // Issue 12: webhooks and the PostgreSQL sink run in the system queue; the sink's migrations apply at start.
+  const sink = names.includes("system") ? sinkFor(engine) : null;
+  if (sink) engine.log.info({ applied: await sink.migrate() }, "postgres sink ready");
+  const processDelivery = createDeliveryProcessor(engine, sink);
   const processor = async (job: Job, token?: string) => {
     if (job.name === "followers.page") return processPage(job, token);
     if (job.name === SCHEDULE_TICK) return processTick(engine, job);
+    if (isDeliveryJob(job.name)) return processDelivery(job as Job & { name: typeof job.name });
     throw new Error(`no processor for job type "${job.name}"`);
   };
   const workers = names.map((q) => {
     const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
     const w = new Worker(q, processor, {
       connection: engine.redis, prefix: engine.keys.queuePrefix(q), concurrency, metrics: { maxDataPoints: 1_440 },
-      settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, engine.settings.backoffBaseMs, engine.settings.backoffCapMs) },
-      stalledInterval: 15_000, maxStalledCount: 10, lockDuration: 30_000,
+      settings: {
+        // Issue 12: webhook deliveries follow their own ~24 h schedule (delivery/schedule.ts); everything else jitters.
+        backoffStrategy: (attemptsMade: number, type?: string) => type === WEBHOOK_BACKOFF
+          ? webhookBackoff(attemptsMade, scheduleOf(engine.settings.delivery.webhooks))
+          : jitterBackoff(attemptsMade, engine.settings.backoffBaseMs, engine.settings.backoffCapMs),
+      },
+      // A SIGKILLed worker's jobs come back within lockDuration + stalledInterval; the lock is renewed every 7.5 s.
+      stalledInterval: 5_000, maxStalledCount: 10, lockDuration: 15_000,
     });
     w.on("failed", (job, err) => engine.log.warn({ jobId: job?.id, queue: q, err: err.message }, "job failed"));
     w.on("error", (err) => engine.log.error({ queue: q, err: err.message }, "worker error"));
@@ -89,6 +104,7 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
         await Promise.all(workers.map((w) => w.close(true)));
       }
       await engine.redis.pipeline().del(engine.keys.worker(id)).zrem(engine.keys.workers(), id).exec();
+      await sink?.close();
       await closeHttpAgent();
     },
   };

@@ -1,0 +1,6 @@
+import { defineProject } from "vitest/config";
+
+/** The long fault suite (`npm run test:faults`): real worker processes killed, Redis restarted and frozen. */
+export default defineProject({
+  test: { name: "faults", include: ["faults/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 120_000, fileParallelism: false },
+});
