@@ -32,7 +32,7 @@ export const base = tseslint.config(
     },
   },
   {
-    files: ["**/env.ts", "**/*.config.{ts,js,mjs}", "scripts/**", "**/*.test.ts", "e2e/**", "bench/**", "**/test/**", "tooling/testkit/**"],
+    files: ["**/env.ts", "**/*.config.{ts,js,mjs}", "scripts/**", "**/*.test.ts", "e2e/**", "bench/**", "**/test/**", "**/faults/**", "tooling/testkit/**"],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { ApiKeyExistsError, createApiKey, listApiKeys, revokeApiKey } from "@fanout/jobs/delivery/apikeys";
+import { addWebhook, listDeliveries, listWebhooks, redeliver, removeWebhook } from "@fanout/jobs/delivery/webhooks";
 import { ConfigError } from "@fanout/jobs/env";
 import { createLogger } from "@fanout/jobs/log";
 import {
@@ -26,6 +28,7 @@ const program = new Command("fanout")
   .exitOverride();
 
 const json = () => Boolean(program.opts<{ json?: boolean }>().json);
+const actor = { name: cliEnv.user, via: "cli" as const };
 
 /** Runs a command with an engine whose logs go to stderr (stdout is for results), closing it afterwards. */
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
@@ -99,7 +102,7 @@ program.command("connect")
       token = found.token;
       refresh = found.refreshToken ?? null;
     }
-    const res = await withEngine((e) => connectAccount(e, account, token, refresh));
+    const res = await withEngine((e) => connectAccount(e, account, token, refresh, actor));
     output(json()).print({ account: res.account, connected: true, resumed: res.resumed }, `connected ${res.account}${res.resumed ? ` (resumed ${res.resumed} parked jobs)` : ""}`);
   });
 
@@ -150,7 +153,7 @@ program.command("requeue")
   .description("re-run the failed parts of a tree")
   .argument("<treeId>")
   .action(async (treeId: string) => {
-    const res = await withEngine((e) => requeueTree(e, treeId));
+    const res = await withEngine((e) => requeueTree(e, treeId, actor));
     output(json()).print(res, `requeued ${res.requeued} pages of ${res.treeId}`);
   });
 
@@ -167,7 +170,7 @@ for (const [name, paused] of [["pause", true], ["resume", false]] as const) {
     .description(`${name} a queue, or one network across all queues (network:NAME)`)
     .argument("<target>", `${QUEUES.join(" | ")} | network:NAME`)
     .action(async (target: string) => {
-      const res = await withEngine((e) => setPaused(e, target, paused));
+      const res = await withEngine((e) => setPaused(e, target, paused, actor));
       output(json()).print(res, `${res.target} ${paused ? "paused" : "resumed"}`);
     });
 }
@@ -189,7 +192,7 @@ program.command("disconnect")
   .argument("<account>", "NETWORK:ACCOUNT_ID")
   .option("--purge", "also delete its stored followers")
   .action(async (account: string, o: { purge?: boolean }) => {
-    const res = await withEngine((e) => disconnectAccount(e, account, Boolean(o.purge)));
+    const res = await withEngine((e) => disconnectAccount(e, account, Boolean(o.purge), actor));
     output(json()).print({ account: res.account, connected: false, purged: res.purged }, `disconnected ${res.account}${res.purged ? " (purged)" : ""}`);
   });
 
@@ -198,7 +201,7 @@ program.command("whale")
   .argument("<account>", "NETWORK:ACCOUNT_ID")
   .option("--off", "move it back to the default queue")
   .action(async (account: string, o: { off?: boolean }) => {
-    const res = await withEngine((e) => setWhale(e, account, !o.off));
+    const res = await withEngine((e) => setWhale(e, account, !o.off, actor));
     output(json()).print(res, `${res.account} ${res.whale ? "is a whale" : "is no longer a whale"}; moved ${res.moved} waiting jobs`);
   });
 
@@ -206,7 +209,7 @@ program.command("cancel")
   .description("cancel a sync tree: its waiting pages are removed; it settles partial or failed")
   .argument("<treeId>")
   .action(async (treeId: string) => {
-    const res = await withEngine((e) => cancelTree(e, treeId));
+    const res = await withEngine((e) => cancelTree(e, treeId, actor));
     output(json()).print(res, `cancelled ${res.cancelled} waiting pages of ${res.treeId}`);
   });
 
@@ -215,7 +218,7 @@ program.command("reprioritize")
   .argument("<account>", "NETWORK:ACCOUNT_ID")
   .addOption(new Option("--priority <p>", "new priority").choices(Object.keys(PRIORITIES)).makeOptionMandatory())
   .action(async (account: string, o: { priority: Priority }) => {
-    const res = await withEngine((e) => reprioritize(e, account, o.priority));
+    const res = await withEngine((e) => reprioritize(e, account, o.priority, actor));
     output(json()).print(res, `${res.account}: ${res.changed} waiting jobs now ${res.priority}`);
   });
 
@@ -239,7 +242,7 @@ program.command("schedules")
       return;
     }
     if (action !== "run" || !name) throw new UsageError("usage: fanout schedules [list | run NAME]");
-    const res = await withEngine((e) => runScheduleNow(e, name, { name: "cli", via: "cli" }));
+    const res = await withEngine((e) => runScheduleNow(e, name, actor));
     output(json()).print(res, `queued ${res.name} (job ${res.jobId})`);
   });
 
@@ -263,6 +266,54 @@ operators.command("list")
   .action(async () => {
     const list = await withEngine((e) => createOperators({ redis: e.redis, keys: e.keys, clock: e.clock }).listOperators());
     output(json()).print(list.map((x) => ({ name: x.name, role: x.role })), list.map((x) => `${x.name} ${x.role}`).join("\n") || "(none)");
+  });
+
+// Issue 12: API keys and webhook endpoints of the host website (the key and the secret are shown once).
+const CLI_ACTOR = { name: "cli", via: "cli" as const };
+const apikeys = program.command("apikeys").description("API keys of the host-website API (/api/v1)");
+apikeys.command("add").description("create a key; it is shown once").argument("<name>")
+  .action(async (name: string) => {
+    const res = await withEngine((e) => createApiKey(e, name, CLI_ACTOR));
+    output(json()).print({ name: res.name, key: res.key }, `${res.name}: ${res.key}\n(shown once: store it now)`);
+  });
+apikeys.command("revoke").description("revoke a key at once").argument("<name>")
+  .action(async (name: string) => {
+    const res = await withEngine((e) => revokeApiKey(e, name, CLI_ACTOR));
+    output(json()).print(res, `revoked ${res.name}`);
+  });
+apikeys.command("list").description("keys with their creation and last use (never the key)")
+  .action(async () => {
+    const list = await withEngine((e) => listApiKeys(e));
+    const when = (ms: number | null) => (ms ? new Date(ms).toISOString() : "never");
+    output(json()).print(list, list.map((k) => `${k.name.padEnd(24)} created ${when(k.createdAt)}  last used ${when(k.lastUsedAt)}`).join("\n") || "(none)");
+  });
+
+const webhooks = program.command("webhooks").description("webhook endpoints (sync.settled, account.disconnected)");
+webhooks.command("add").description("add an endpoint; its signing secret is shown once").argument("<url>")
+  .action(async (url: string) => {
+    const res = await withEngine((e) => addWebhook(e, url, CLI_ACTOR));
+    output(json()).print(res, `${res.id} ${res.url}\nsecret: ${res.secret}\n(shown once: store it now)`);
+  });
+webhooks.command("remove").description("remove an endpoint").argument("<id>")
+  .action(async (id: string) => {
+    const res = await withEngine((e) => removeWebhook(e, id, CLI_ACTOR));
+    output(json()).print(res, `removed ${res.id}`);
+  });
+webhooks.command("list").description("endpoints (never their secrets)")
+  .action(async () => {
+    const list = await withEngine((e) => listWebhooks(e));
+    output(json()).print(list, list.map((w) => `${w.id} ${w.url}${w.disabled ? `  DISABLED: ${w.disabledReason ?? ""}` : ""}`).join("\n") || "(none)");
+  });
+webhooks.command("deliveries").description("recent deliveries to an endpoint").argument("<id>")
+  .option("--limit <n>", "deliveries", intOption("--limit", 1, 1_000), 50)
+  .action(async (id: string, o: { limit: number }) => {
+    const list = await withEngine((e) => listDeliveries(e, id, o.limit));
+    output(json()).print(list, list.map((d) => `${d.id} ${d.type} ${d.status} attempts ${d.attempts}${d.responseCode ? ` HTTP ${d.responseCode}` : ""}${d.lastError ? `  ${d.lastError}` : ""}`).join("\n") || "(none)");
+  });
+webhooks.command("redeliver").description("send a delivery again").argument("<deliveryId>")
+  .action(async (deliveryId: string) => {
+    const res = await withEngine((e) => redeliver(e, deliveryId, CLI_ACTOR));
+    output(json()).print(res, `queued ${res.jobId}`);
   });
 
 program.command("demo")
@@ -289,7 +340,8 @@ function report(err: unknown): number {
   }
   const e = err as Error;
   const usage = e instanceof UsageError || e instanceof InputError || e instanceof NotFoundError || e instanceof SyncInputError || e instanceof ConfigError ||
-    e instanceof OperatorInputError || e instanceof OperatorExistsError || e instanceof OperatorNotFoundError || e instanceof LastAdminError;
+    e instanceof OperatorInputError || e instanceof OperatorExistsError || e instanceof OperatorNotFoundError || e instanceof LastAdminError ||
+    e instanceof ApiKeyExistsError;
   if (json()) process.stdout.write(`${JSON.stringify({ error: e.message })}\n`);
   process.stderr.write(`fanout: ${e.message}\n`);
   return usage ? 2 : 1;

@@ -1,5 +1,6 @@
 import type { Job } from "bullmq";
 import { parseAccount } from "./accounts.ts";
+import { purgeAccountData } from "./delivery/purge.ts";
 import type { Engine } from "./engine.ts";
 import { parsePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, PRIORITIES, QUEUES, type QueueName } from "./queues.ts";
@@ -25,7 +26,8 @@ export class InputError extends Error {
 }
 
 export interface Actor { name: string; via: "cli" | "console" | "api" }
-const CLI: Actor = { name: process.env.USER ?? "cli", via: "cli" }; // eslint-disable-line no-restricted-properties -- who ran the CLI, for the audit log
+/** Who acted, when a caller does not say (the CLI passes the shell user). */
+const CLI: Actor = { name: "cli", via: "cli" };
 
 export function requireAccount(account: string): { network: string; id: string } {
   const p = parseAccount(account);
@@ -153,11 +155,8 @@ export async function disconnectAccount(engine: Engine, account: string, purge: 
     const job = await engine.queues[queue].getJob(jobId);
     if (job) { await job.remove(); removed++; }
   }
-  if (purge) {
-    await engine.redis.del(engine.keys.followers(network, id), engine.keys.followersMeta(network, id));
-    await engine.redis.del(engine.keys.account(network, id));
-    await engine.redis.zrem(engine.keys.accountsIndex(), `${network}:${id}`);
-  }
+  // Issue 12: a purge deletes every key of the account, its part of recent syncs and its sink rows (delivery/purge.ts).
+  if (purge) await purgeAccountData(engine, network, id);
   await engine.redis.zrem(engine.keys.accountsDue(), `${network}:${id}`);
   await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: `${network}:${id}`, removed });
   return { account: `${network}:${id}`, connected: false, purged: purge, removed };
