@@ -85,3 +85,24 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     expect(last.next).toBeNull();
   });
 });
+
+describe("tree reads cost the same whatever the tree's size", () => {
+  it("read() is 3 commands and children() 1 + page size, at 20 and at 20,000 nodes", async () => {
+    const ctx = await testRedis();
+    try {
+      const tree = createTreeStore({ redis: ctx.redis, keys: ctx.keys, clock: { now: () => 1 } });
+      let sent = 0;
+      const original = ctx.redis.sendCommand.bind(ctx.redis);
+      (ctx.redis as unknown as { sendCommand: typeof original }).sendCommand = ((...args: Parameters<typeof original>) => { sent++; return original(...args); }) as typeof original;
+      const cost = async (fn: () => Promise<unknown>) => { sent = 0; await fn(); return sent; };
+      for (const size of [20, 20_000]) {
+        const id = `big${size}`;
+        await tree.create(id, Array.from({ length: size }, (_, i) => ({ node: `x:${i}`, firstLeaf: "o0" })), {});
+        expect(await cost(() => tree.read(id))).toBe(3);
+        expect(await cost(() => tree.children(id, Math.floor(size / 2), 10))).toBe(1 + 10);
+      }
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+});
