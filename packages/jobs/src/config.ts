@@ -9,6 +9,7 @@ import type { AdaptiveParams, BreakerParams } from "./limiter/limiter.ts";
 import type { LimitFactor } from "./networks/types.ts";
 import { ScheduleSchema, type ScheduleDef } from "./schedules.ts";
 import type { TrickleSettings } from "./trickle.ts";
+import { DeliveryConfigSchema, type DeliveryConfig } from "./delivery/settings.ts";
 
 /**
  * `fanout.config.ts`: what a deployment tunes in code — custom networks, limits, page sizes, schedules, thresholds.
@@ -35,6 +36,8 @@ export interface FanoutConfig {
   backoffBaseMs?: number;
   schedules?: ScheduleDef[];
   trickle?: Partial<TrickleSettings>;
+  /** Issue 12 (delivery): version/change-set retention, webhooks, the PostgreSQL sink, API rate (delivery/settings.ts). */
+  delivery?: DeliveryConfig;
 }
 
 const Factor = z.object({
@@ -68,6 +71,7 @@ const ConfigSchema = z.object({
   backoffBaseMs: z.number().int().positive().max(600_000).optional(),
   schedules: z.array(ScheduleSchema).optional(),
   trickle: z.object({ maxAgeMs: z.number().int().min(1_000), batch: z.number().int().min(1).max(100_000), share: z.number().gt(0).max(1) }).partial().strict().optional(),
+  delivery: DeliveryConfigSchema.optional(), // issue 12
 }).strict();
 
 export function defineConfig(config: FanoutConfig): FanoutConfig {

@@ -11,6 +11,8 @@ import type { TreeStore } from "./tree/tree.ts";
 import type { Whales } from "./whales.ts";
 import type { ScheduleDef } from "./schedules.ts";
 import { DEFAULT_TRICKLE, type TrickleSettings } from "./trickle.ts";
+import { DEFAULT_DELIVERY, type DeliverySettings } from "./delivery/settings.ts";
+import type { Vault } from "./vault.ts";
 
 /** A network as the engine runs it: its client, its limits and how it pages. */
 export interface NetworkRuntime {
@@ -41,6 +43,8 @@ export interface Engine {
   log: Logger;
   clock: { now(): number };
   settings: EngineSettings;
+  /** Seals secrets at rest (tokens, webhook secrets): issue 12 needs it outside `accounts`. */
+  vault: Vault;
 }
 
 export interface EngineSettings {
@@ -55,6 +59,8 @@ export interface EngineSettings {
   schedules: ScheduleDef[];
   /** How long a parked job (account disconnected) waits for a reconnect before anyone looks at it again. */
   parkMs: number;
+  /** Issue 12: follower versions, change sets, webhooks, the PostgreSQL sink, API rate (delivery/settings.ts). */
+  delivery: DeliverySettings;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -65,4 +71,5 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   parkMs: 365 * 24 * 3_600_000,
+  delivery: DEFAULT_DELIVERY,
 };

@@ -33,6 +33,18 @@ export function keys(prefix: string) {
     accountToken: (network: string, id: string) => `${acct(network, id)}:token`,
     followers: (network: string, id: string) => `${acct(network, id)}:followers`,
     followersMeta: (network: string, id: string) => `${acct(network, id)}:followers:meta`,
+    // Issue 12 (store/followers.ts): versioned readable sets and their change sets, all in the account's slot.
+    /** One readable version of the set: a ZSET, every score 0, paged by member (byte order). */
+    followersVersion: (network: string, id: string, version: number) => `${acct(network, id)}:followers:v:${version}`,
+    /** What version N changed against N-1: `add` and `rem` ZSETs and an `info` hash, expiring together. */
+    followersChange: (network: string, id: string, version: number, part: "add" | "rem" | "info") => `${acct(network, id)}:followers:c:${version}:${part}`,
+    /** Versions by publish time (what a purge must delete), and the trees already published (tree id → version). */
+    followersHistory: (network: string, id: string) => `${acct(network, id)}:followers:history`,
+    followersPublished: (network: string, id: string) => `${acct(network, id)}:followers:trees`,
+    /** Scratch keys of one script call, deleted before it returns. */
+    followersScratch: (network: string, id: string, name: string) => `${acct(network, id)}:followers:tmp:${name}`,
+    /** Every key of an account starts with this (purge checks). */
+    accountTag: (network: string, id: string) => acct(network, id),
     parked: (network: string, id: string) => `${acct(network, id)}:parked`,
     accountsIndex: () => `${prefix}:{accounts}:index`,
     /** Connected accounts by next-due refresh time (trickle). */
@@ -64,6 +76,18 @@ export function keys(prefix: string) {
     loginAttempts: (digest: string) => `${prefix}:{ops}:login:${digest}`,
     /** Console sessions signed out before they expired. */
     revokedSession: (sid: string) => `${prefix}:{ops}:revoked:${sid}`,
+    // Issue 12 (delivery/): API keys of the host website, per-key request windows, webhook endpoints and deliveries.
+    /** API key names → key id; one hash per key id (name, sha256 of the secret, created, last used). */
+    apiKeyNames: () => `${prefix}:{apikeys}:names`,
+    apiKey: (keyId: string) => `${prefix}:{apikeys}:key:${keyId}`,
+    /** Sliding request window of one API key: its own tag, so busy keys spread over a cluster. */
+    apiRate: (name: string) => `${prefix}:{api.${name}}:rate`,
+    webhookEndpoints: () => `${prefix}:{wh}:endpoints`,
+    webhookEndpoint: (id: string) => `${prefix}:{wh}:ep:${id}`,
+    webhookDeliveries: (endpointId: string) => `${prefix}:{wh}:ep:${endpointId}:deliveries`,
+    webhookDelivery: (deliveryId: string) => `${prefix}:{wh}:d:${deliveryId}`,
+    /** An event's exact body, so every attempt and a hand redelivery send the same bytes. */
+    webhookEvent: (eventId: string) => `${prefix}:{wh}:ev:${eventId}`,
     workers: () => `${prefix}:{ops}:workers`,
     worker: (id: string) => `${prefix}:{ops}:worker:${id}`,
   };

@@ -1,4 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { emitAccountDisconnected } from "./delivery/events.ts";
+import { enqueueSinkApply } from "./delivery/sink.ts";
 import type { Engine, NetworkRuntime } from "./engine.ts";
 import { NetworkError, assertNever } from "./networks/errors.ts";
 import type { Page, RateObservation } from "./networks/types.ts";
@@ -190,7 +192,9 @@ async function fillCoverageGaps(ctx: Ctx): Promise<number> {
 /** The node finished with no failed page: swap its set in for readers, then let the tree settle. */
 export async function commitNode(engine: Engine, treeId: string, network: string, accountId: string): Promise<void> {
   const node = `${network}:${accountId}`;
-  await engine.followers.publish(treeId, network, accountId);
+  const published = await engine.followers.publish(treeId, network, accountId);
+  // Issue 12: the PostgreSQL sink gets the version (job id per account + version: a retried commit adds nothing).
+  await enqueueSinkApply(engine, network, accountId, published.version);
   const res = await engine.tree.commit(treeId, node);
   await engine.redis.del(engine.keys.treeStaging(treeId, node));
   if (res.treeState) await publishSettled(engine, treeId, res.treeState);
@@ -242,7 +246,9 @@ async function handleFailure(ctx: Ctx, err: unknown, probe: boolean): Promise<ne
         await job.updateData({ ...p, authRetried: true });
         return delay(ctx, net.authRetryDelayMs);
       }
-      await engine.accounts.markDisconnected(p.network, p.authAccount, `${err.code ?? "auth"}: ${err.message}`);
+      const reason = `${err.code ?? "auth"}: ${err.message}`;
+      // Issue 12: the host hears of a lost authorization once per connection (event id from the token version).
+      if (await engine.accounts.markDisconnected(p.network, p.authAccount, reason)) await emitAccountDisconnected(engine, p.network, p.authAccount, reason, ctx.tokenVersion);
       return park(ctx, err.message);
     }
     case "permanent": {

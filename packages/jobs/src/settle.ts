@@ -1,3 +1,4 @@
+import { emitSyncSettled } from "./delivery/events.ts";
 import type { Engine } from "./engine.ts";
 
 /**
@@ -8,6 +9,8 @@ export async function publishSettled(engine: Engine, treeId: string, state: stri
   const { redis, keys } = engine;
   await redis.xadd(keys.treeEvents(), "MAXLEN", "~", 10_000, "*", "treeId", treeId, "state", state, "at", String(engine.clock.now()));
   await expireTree(engine, treeId);
+  // Issue 12: the host's webhooks hear of it (one event per settlement, whatever the number of calls).
+  await emitSyncSettled(engine, treeId);
   engine.log.info({ treeId, state }, "tree settled");
 }
 

@@ -47,23 +47,30 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     expect((await limiter.acquire(twitter, call)).go).toBe(false);
   });
 
-  it("adaptive: cuts on a throttle, then regrows toward the last refused rate", async () => {
-    const linkedin: NetworkLimits = { name: "linkedin", limits: [], adaptive: { ...DEFAULT_ADAPTIVE, initialRate: 10 }, breaker: DEFAULT_BREAKER };
-    expect((await limiter.acquire(linkedin, call)).go).toBe(true);
-    t += 5_000; // slow start: 10/s doubling each second
-    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(320, 0);
+  it("adaptive: paces nothing until the first throttle, then cuts and regrows toward the refused rate", async () => {
+    const linkedin: NetworkLimits = { name: "linkedin", limits: [], adaptive: DEFAULT_ADAPTIVE, breaker: DEFAULT_BREAKER };
+    for (let i = 0; i < 100; i++) { // 100 calls in one second: nothing is paced yet
+      expect((await limiter.acquire(linkedin, call)).go).toBe(true);
+      t += 10;
+    }
+    expect((await limiter.acquire(linkedin, call)).go).toBe(true); // rolls the measuring window
+    expect((await limiter.adaptiveState(linkedin)).ceiling).toBe(0);
     await limiter.observe(linkedin, call, null, true);
     const cut = await limiter.adaptiveState(linkedin);
-    expect(cut.ceiling).toBeCloseTo(320, 0);
-    expect(cut.rate).toBeCloseTo(0.7 * 320, 0);
+    expect(cut.ceiling).toBeCloseTo(100, 0);
+    expect(cut.rate).toBeCloseTo(70, 0);
     await limiter.observe(linkedin, call, null, true); // a refusal of a call sent before the cut: no second cut
-    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(0.7 * 320, 0);
+    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(70, 0);
+    // paced now: two calls in the same millisecond do not both go
+    const a = await limiter.acquire(linkedin, call);
+    const b = await limiter.acquire(linkedin, call);
+    expect(a.go && b.go).toBe(false);
     t += 3_000; // concave regrowth: most of the way back, still below the ceiling
     const mid = (await limiter.adaptiveState(linkedin)).rate;
-    expect(mid).toBeGreaterThan(0.9 * 320);
-    expect(mid).toBeLessThan(320);
+    expect(mid).toBeGreaterThan(90);
+    expect(mid).toBeLessThan(100);
     t += 10_000; // then it probes past it
-    expect((await limiter.adaptiveState(linkedin)).rate).toBeGreaterThan(320);
+    expect((await limiter.adaptiveState(linkedin)).rate).toBeGreaterThan(100);
   });
 
   it("breaker opens after consecutive failures, lets one probe through after the cooldown", async () => {

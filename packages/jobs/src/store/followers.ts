@@ -1,55 +1,191 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Keys } from "../keys.ts";
 import type { RedisClient } from "../redis.ts";
-import { runScript } from "../scripts.ts";
+import { decodeCursor, encodeCursor, formatVersion, parseVersion, type VersionRef } from "./cursor.ts";
+import { VersionGoneError } from "./errors.ts";
+import { runLua } from "./lua.ts";
 
 /**
- * The follower store: one readable set per account and network. Page jobs write into the sync's staging set (under the
- * tree's hash tag, by leaf-6.lua); when the account's node completes with no failed page the staging set is copied
- * over the readable one in one atomic RESTORE … REPLACE, so readers never see a half-written list.
+ * The follower store: versioned readable sets with change sets, all under the account's hash tag.
+ *
+ * Page jobs write into the sync's staging SET (under the tree's tag, by leaf-8.lua). When the account's node completes
+ * with no failed page, publish-9.lua makes the staged set the account's next version in one step: the DUMP is
+ * RESTOREd into a scratch key in the account's slot and turned into a ZSET whose scores are all 0, so members sort by
+ * bytes and `ZRANGE … BYLEX` pages one version exactly from the last id a reader saw (no offsets, no duplicates).
+ * The same step records the change set against the previous version (ZDIFFSTORE both ways) and lets the replaced
+ * version expire after `versionRetentionMs`: cursors on it keep working until then, then get 410.
+ *
+ * Costs: a page is one script call, O(log N + page). Publishing is O(N) inside Redis (restore, union, two diffs); a
+ * 1,000,000-follower set blocks Redis for about a second (see the report in issue 12). Memory: a version is a ZSET
+ * (skiplist + dict, roughly 2× a SET of the same ids); a replaced one is kept only for the retention period.
  */
-export interface FollowerInfo { account: string; count: number; version: number; treeId: string | null; updatedAt: number | null }
+export interface FollowerInfo {
+  account: string; count: number; version: number; generation: string; treeId: string | null; updatedAt: number | null;
+}
+export interface PublishResult { published: boolean; version: number; added: number; removed: number; count: number }
+export interface FollowerPage { followers: string[]; next: string | null; version: string; count: number }
+export interface Changes { added: string[]; removed: string[]; version: string }
+export interface StoreRetention { versionRetentionMs: number; changesRetentionMs: number; maxChangeIds: number }
 
-export function createFollowerStore({ redis, keys, clock }: { redis: RedisClient; keys: Keys; clock: { now(): number } }) {
+const DEFAULT_RETENTION: StoreRetention = { versionRetentionMs: 3_600_000, changesRetentionMs: 7 * 24 * 3_600_000, maxChangeIds: 100_000 };
+const READ_CHUNK = 5_000;
+const MAX_FOLD = 10_000;
+
+export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RETENTION }: {
+  redis: RedisClient; keys: Keys; clock: { now(): number }; retention?: StoreRetention;
+}) {
+  const meta = (net: string, id: string) => keys.followersMeta(net, id);
+  const vkey = (net: string, id: string, n: number) => keys.followersVersion(net, id, n);
+
+  async function current(net: string, id: string): Promise<VersionRef> {
+    const [v, gen] = await redis.hmget(meta(net, id), "version", "gen");
+    return { n: Number(v ?? 0), gen: gen ?? "" };
+  }
+
+  /** One page of version `n` (null: the current one) after `after`; throws VersionGoneError when it expired. */
+  async function readPage(net: string, id: string, want: VersionRef | null, after: string, limit: number)
+    : Promise<{ ref: VersionRef; count: number; ids: string[] }> {
+    for (let tries = 0; tries < 5; tries++) {
+      const ref = want ?? (await current(net, id));
+      const res = (await runLua(redis, "followersPage", [meta(net, id), vkey(net, id, ref.n)],
+        [ref.n, want ? want.gen : "", after, limit])) as [string, number?, string?, number?, string[]?];
+      if (res[0] === "ok") return { ref: { n: Number(res[1]), gen: res[2] ?? "" }, count: Number(res[3] ?? 0), ids: res[4] ?? [] };
+      if (res[0] === "gone") throw new VersionGoneError("expired", `version ${formatVersion(ref)} of ${net}:${id} is no longer kept`);
+      // "moved": the current version was replaced (and not kept) between our two reads: read it again.
+    }
+    throw new Error(`the follower set of ${net}:${id} kept changing while being read`);
+  }
+
   return {
-    /** Publishes a completed node's staged set (cross-slot safe: DUMP from the tree's slot, RESTORE in the account's). */
-    async publish(treeId: string, network: string, accountId: string): Promise<boolean> {
-      const node = `${network}:${accountId}`;
-      const dump = await redis.dumpBuffer(keys.treeStaging(treeId, node));
-      const swapped = await runScript(redis, "followersSwap",
-        [keys.followers(network, accountId), keys.followersMeta(network, accountId)], [treeId, dump ?? "", clock.now()]);
-      return swapped === 1;
+    /**
+     * Publishes a completed node's staged set as the account's next version (cross-slot safe: DUMP from the tree's
+     * slot, RESTORE in the account's). Idempotent per tree: a second call answers the version it made the first time.
+     */
+    async publish(treeId: string, network: string, accountId: string): Promise<PublishResult> {
+      const dump = await redis.dumpBuffer(keys.treeStaging(treeId, accountKey(network, accountId)));
+      const keepHistory = Math.max(retention.versionRetentionMs, retention.changesRetentionMs) + 86_400_000;
+      for (let tries = 0; tries < 10; tries++) {
+        const n = (await current(network, accountId)).n + 1;
+        const res = (await runLua(redis, "followersPublish", [
+          meta(network, accountId), keys.followersPublished(network, accountId), keys.followersHistory(network, accountId),
+          keys.followersScratch(network, accountId, "restore"), vkey(network, accountId, n), vkey(network, accountId, n - 1),
+          keys.followersChange(network, accountId, n, "add"), keys.followersChange(network, accountId, n, "rem"),
+          keys.followersChange(network, accountId, n, "info"),
+        ], [treeId, dump ?? "", clock.now(), n, retention.versionRetentionMs, retention.changesRetentionMs, newGeneration(), keepHistory])) as number[];
+        const [status = 0, version = 0, added = 0, removed = 0, count = 0] = res.map(Number);
+        if (status === 1) return { published: true, version, added, removed, count };
+        if (status === 0) return { published: false, version, added: 0, removed: 0, count: 0 };
+        // -1: another tree published this account meanwhile; go again on top of it.
+      }
+      throw new Error(`could not publish ${network}:${accountId} for tree ${treeId}: the account kept being published`);
     },
 
     async info(network: string, accountId: string): Promise<FollowerInfo> {
-      const m = await redis.hgetall(keys.followersMeta(network, accountId));
+      const m = await redis.hgetall(meta(network, accountId));
       return {
-        account: `${network}:${accountId}`,
-        count: Number(m.count ?? 0), version: Number(m.version ?? 0),
+        account: accountKey(network, accountId),
+        count: Number(m.count ?? 0), version: Number(m.version ?? 0), generation: m.gen ?? "",
         treeId: m.treeId ?? null, updatedAt: m.updatedAt ? Number(m.updatedAt) : null,
       };
     },
 
-    /** All ids, streamed with SSCAN so a million-follower set never sits in one reply. */
-    async *ids(network: string, accountId: string): AsyncGenerator<string[]> {
-      let cursor = "0";
-      do {
-        const [next, batch] = await redis.sscan(keys.followers(network, accountId), cursor, "COUNT", 5_000);
-        cursor = next;
-        if (batch.length) yield batch;
-      } while (cursor !== "0");
+    /** One page of the current version, or of the cursor's version (which may have been replaced since). */
+    async page(network: string, accountId: string, opts: { cursor?: string | null; limit: number }): Promise<FollowerPage> {
+      const c = opts.cursor ? decodeCursor(opts.cursor) : null;
+      // One more than asked: a full last page then says "no next" without a trailing empty page.
+      const res = await readPage(network, accountId, c, c?.after ?? "", opts.limit + 1);
+      const ids = res.ids.slice(0, opts.limit);
+      const last = ids[ids.length - 1];
+      return {
+        followers: ids, count: res.count, version: formatVersion(res.ref),
+        next: res.ids.length > opts.limit && last !== undefined ? encodeCursor({ ...res.ref, after: last }) : null,
+      };
     },
 
-    /** count + sha256 as INTERFACES.md defines it: ids sorted by byte order, each followed by "\n". */
+    /**
+     * What changed since `since` (a version string this store issued), folded exactly up to the current version.
+     * Throws VersionGoneError when a change set on the way expired, the account was purged since, or the answer
+     * would hold more than `maxChangeIds` ids; CursorError for a string that is not a version.
+     */
+    async changesSince(network: string, accountId: string, since: string): Promise<Changes> {
+      const s = parseVersion(since);
+      for (let tries = 0; tries < 5; tries++) {
+        const cur = await current(network, accountId);
+        if (s.n === cur.n && s.gen === cur.gen) return { added: [], removed: [], version: formatVersion(cur) };
+        if (s.n === 0 || s.n > cur.n || s.gen !== cur.gen) {
+          throw new VersionGoneError("unknown-version", `version ${since} of ${network}:${accountId} is unknown (re-read the full set)`);
+        }
+        if (cur.n - s.n > MAX_FOLD) throw new VersionGoneError("too-many", `more than ${MAX_FOLD} versions since ${since}`);
+        const ks = [meta(network, accountId), ...["a", "r", "t1", "t2"].map((x) => keys.followersScratch(network, accountId, x))];
+        for (let k = s.n + 1; k <= cur.n; k++) {
+          ks.push(keys.followersChange(network, accountId, k, "add"), keys.followersChange(network, accountId, k, "rem"), keys.followersChange(network, accountId, k, "info"));
+        }
+        const res = (await runLua(redis, "followersChanges", ks, [cur.n, cur.gen, retention.maxChangeIds])) as [string, unknown?, unknown?];
+        if (res[0] === "ok") return { added: res[1] as string[], removed: res[2] as string[], version: formatVersion(cur) };
+        if (res[0] === "gone") throw new VersionGoneError("expired", `the changes since ${since} of ${network}:${accountId} are no longer kept (re-read the full set)`);
+        if (res[0] === "too-many") throw new VersionGoneError("too-many", `${String(res[1])} followers changed since ${since}: re-read the full set`);
+      }
+      throw new Error(`the follower set of ${network}:${accountId} kept changing while its changes were read`);
+    },
+
+    /**
+     * Every id of one version (the current one unless given), in byte order, in chunks. The version is pinned at the
+     * first chunk, so a publish during the walk does not mix two versions; it throws VersionGoneError if the pinned
+     * version expires before the walk ends. `onVersion` learns which version is being read.
+     */
+    async *ids(network: string, accountId: string, opts: { version?: VersionRef; onVersion?: (v: VersionRef, count: number) => void } = {}): AsyncGenerator<string[]> {
+      let pinned = opts.version ?? null;
+      let after = "";
+      for (;;) {
+        const res = await readPage(network, accountId, pinned, after, READ_CHUNK);
+        if (!pinned) { pinned = res.ref; opts.onVersion?.(res.ref, res.count); }
+        if (res.ids.length) yield res.ids;
+        if (res.ids.length < READ_CHUNK) return;
+        after = res.ids[res.ids.length - 1] ?? "";
+      }
+    },
+
+    /** count + sha256 of the current version as INTERFACES.md defines it: ids sorted by bytes, each followed by "\n". */
     async digest(network: string, accountId: string): Promise<{ count: number; sha256: string }> {
-      const all: string[] = [];
-      for await (const batch of this.ids(network, accountId)) all.push(...batch);
-      return digestIds(all);
+      const h = createHash("sha256");
+      let count = 0;
+      for await (const batch of this.ids(network, accountId)) {
+        for (const id of batch) { h.update(id, "utf8"); h.update("\n"); }
+        count += batch.length;
+      }
+      return { count, sha256: h.digest("hex") };
+    },
+
+    /** Deletes every key of the account's store: versions, change sets, history, meta. */
+    async purge(network: string, accountId: string): Promise<number> {
+      const [history, cur] = await Promise.all([redis.zrange(keys.followersHistory(network, accountId), 0, -1), current(network, accountId)]);
+      const versions = new Set([...history.map(Number), cur.n].filter((n) => n > 0));
+      const doomed = [
+        meta(network, accountId), keys.followersPublished(network, accountId), keys.followersHistory(network, accountId),
+        ...["restore", "a", "r", "t1", "t2"].map((x) => keys.followersScratch(network, accountId, x)),
+        keys.followers(network, accountId), // the readable SET of the store before versions (issue 12)
+      ];
+      for (const n of versions) {
+        doomed.push(vkey(network, accountId, n), ...(["add", "rem", "info"] as const).map((p) => keys.followersChange(network, accountId, n, p)));
+      }
+      let deleted = 0;
+      // One slot: a multi-key DEL is fine in a cluster; batches keep each call short.
+      for (let i = 0; i < doomed.length; i += 500) deleted += await redis.del(...doomed.slice(i, i + 500));
+      return deleted;
     },
   };
 }
 
 export type FollowerStore = ReturnType<typeof createFollowerStore>;
+
+function accountKey(network: string, accountId: string): string {
+  return `${network}:${accountId}`;
+}
+
+/** Lowercase base36, so version strings stay `N.GEN` with no escaping. */
+function newGeneration(): string {
+  return BigInt(`0x${randomBytes(6).toString("hex")}`).toString(36);
+}
 
 export function digestIds(ids: string[]): { count: number; sha256: string } {
   const bufs = ids.map((id) => Buffer.from(id, "utf8")).sort(Buffer.compare);

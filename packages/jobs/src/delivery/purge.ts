@@ -1,0 +1,139 @@
+import type { Engine } from "../engine.ts";
+import { pageJobId, QUEUES } from "../queues.ts";
+import { publishSettled } from "../settle.ts";
+import { disconnectedEventId } from "./events.ts";
+import { sinkFor } from "./sink.ts";
+
+/**
+ * Purge: every trace of an account in Redis and in the PostgreSQL sink, except the audit entry that records it.
+ * Called by `disconnectAccount(…, purge = true)` after the token and parked jobs are gone. Deletes:
+ *  - the account's own keys (tag `{a.NETWORK.ID}`): info, token, parked jobs, every follower version, change set,
+ *    history and meta;
+ *  - its place in the shared indexes: accounts, due (trickle), whales, failed jobs, the limiter's token windows;
+ *  - its part of its recent syncs: the node's pages, staging set (follower ids), cursors and coverage, and its jobs
+ *    (waiting, delayed, completed or failed; an open page is recorded failed "purged" so the tree still settles);
+ *  - its account.disconnected events and their deliveries;
+ *  - its sink rows and sink version.
+ * A page job running at this very moment may still write its page back (its tree node is then unknown and the page
+ * is dropped by the tree; its staging write expires with the tree).
+ */
+export interface PurgeReport { keys: number; jobs: number; trees: number; sinkRows: number }
+
+const OPEN = new Set(["pending", "delayed", "parked", "running"]);
+
+export async function purgeAccountData(engine: Engine, network: string, id: string): Promise<PurgeReport> {
+  const { redis, keys } = engine;
+  const account = `${network}:${id}`;
+  const tokenVersion = Number(await redis.hget(keys.account(network, id), "tokenVersion") ?? 0);
+  const report: PurgeReport = { keys: 0, jobs: 0, trees: 0, sinkRows: 0 };
+
+  report.keys += await engine.followers.purge(network, id);
+  report.keys += await redis.del(keys.account(network, id), keys.accountToken(network, id), `${keys.accountToken(network, id)}:refresh-lock`, keys.parked(network, id));
+  await redis.zrem(keys.accountsIndex(), account);
+  await redis.zrem(keys.accountsDue(), account);
+  await engine.whales.unflag(account);
+
+  for (const treeId of await redis.zrange(keys.treesByAccount(account), 0, -1)) {
+    report.jobs += await purgeNode(engine, treeId, network, id);
+    report.trees++;
+  }
+  report.keys += await redis.del(keys.treesByAccount(account));
+  report.jobs += await purgeFailedIndex(engine, account);
+  report.keys += await purgeLimiterWindows(engine, network, id);
+  report.jobs += await purgeDisconnectedEvents(engine, network, id, tokenVersion);
+
+  const sink = sinkFor(engine, 1);
+  if (sink) {
+    try {
+      report.sinkRows = await sink.purge(network, id);
+    } finally {
+      await sink.close();
+    }
+  }
+  return report;
+}
+
+/** The account's node in one tree: jobs removed, open pages failed as purged (the tree settles), node keys deleted. */
+async function purgeNode(engine: Engine, treeId: string, network: string, id: string): Promise<number> {
+  const { redis, keys } = engine;
+  const node = `${network}:${id}`;
+  let removed = 0;
+  let cursor: string | null = "0";
+  const pages: string[] = [];
+  while (cursor !== null) {
+    const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, node, cursor, 500);
+    cursor = res.next;
+    for (const l of res.leaves) {
+      pages.push(l.page);
+      removed += await removeJob(engine, pageJobId(treeId, network, id, l.page));
+      if (!OPEN.has(l.state)) continue;
+      const r = await engine.tree.fail(treeId, node, l.page, { error: "account purged", kind: "cancelled" });
+      if (r.treeState) await publishSettled(engine, treeId, r.treeState);
+    }
+  }
+  for (let i = 0; i < pages.length; i += 500) await redis.hdel(keys.treeFailed(treeId), ...pages.slice(i, i + 500).map((p) => `${node}|${p}`));
+  await redis.del(keys.treeNode(treeId, node), keys.treeLeaves(treeId, node), keys.treeStaging(treeId, node), keys.treeCursors(treeId, node), keys.treeCover(treeId, node));
+  await redis.zrem(keys.treeNodes(treeId), node);
+  return removed;
+}
+
+/** Removes a job by id from whichever queue holds it (an active one cannot be removed and is left to finish). */
+async function removeJob(engine: Engine, jobId: string): Promise<number> {
+  for (const q of QUEUES) {
+    const job = await engine.queues[q].getJob(jobId);
+    if (!job) continue;
+    if ((await job.getState()) === "active") return 0;
+    await job.remove();
+    return 1;
+  }
+  return 0;
+}
+
+async function purgeFailedIndex(engine: Engine, account: string): Promise<number> {
+  const k = engine.keys.failedIndex();
+  let cursor = "0";
+  let n = 0;
+  do {
+    const [next, flat] = await engine.redis.zscan(k, cursor, "MATCH", `*|${globEscape(account)}`, "COUNT", 1_000);
+    cursor = next;
+    const members = flat.filter((_, i) => i % 2 === 0).filter((m) => m.endsWith(`|${account}`));
+    if (members.length) n += await engine.redis.zrem(k, ...members);
+  } while (cursor !== "0");
+  return n;
+}
+
+/** The limiter's windows of the account's own token (`token.<id>.<window>…`); shared windows (app, ip) stay. */
+async function purgeLimiterWindows(engine: Engine, network: string, id: string): Promise<number> {
+  const idx = engine.keys.limitKeys(network);
+  const prefix = `token.${id}.`;
+  const mine = (await engine.redis.zrange(idx, 0, -1)).filter((k) => k.startsWith(prefix) && /^\d/.test(k.slice(prefix.length)));
+  if (!mine.length) return 0;
+  let n = 0;
+  for (const k of mine) n += await engine.redis.del(engine.keys.limitWindow(network, k), engine.keys.limitWindow(network, `${k}:b`));
+  await engine.redis.zrem(idx, ...mine);
+  return n;
+}
+
+/** account.disconnected events name the account: their bodies, deliveries and jobs go too. */
+async function purgeDisconnectedEvents(engine: Engine, network: string, id: string, tokenVersion: number): Promise<number> {
+  const { redis, keys } = engine;
+  const endpoints = await redis.zrange(keys.webhookEndpoints(), 0, -1);
+  let n = 0;
+  for (let v = 1; v <= tokenVersion; v++) {
+    const eventId = disconnectedEventId(network, id, v);
+    if (!(await redis.exists(keys.webhookEvent(eventId))) && !(await engine.queues.system.getJob(eventId))) continue;
+    n += await removeJob(engine, eventId);
+    await redis.del(keys.webhookEvent(eventId));
+    for (const ep of endpoints) {
+      const deliveryId = `${eventId}-${ep}`;
+      await redis.del(keys.webhookDelivery(deliveryId));
+      await redis.zrem(keys.webhookDeliveries(ep), deliveryId);
+      n += await removeJob(engine, `wh-${deliveryId}`);
+    }
+  }
+  return n;
+}
+
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,137 @@
+import { Pool, type PoolClient } from "pg";
+import type { Engine } from "../engine.ts";
+import { safeId } from "../keys.ts";
+import type { Logger } from "../log.ts";
+import { formatVersion, type VersionRef } from "../store/cursor.ts";
+import { VersionGoneError } from "../store/errors.ts";
+import type { FollowerStore } from "../store/followers.ts";
+import { migrate, type SinkTables } from "./migrations.ts";
+import { ident, transaction } from "./pg.ts";
+
+/**
+ * The optional PostgreSQL sink (FANOUT_PG_URL): the website's own table holds each account's current follower set.
+ * Every published version lands as one transaction, so a reader never sees a half-written list:
+ *  - the account's row in the versions table is locked (`FOR UPDATE`), so two jobs for one account run one after the
+ *    other, and an applied version (or an older one) is skipped: a re-run writes nothing twice;
+ *  - when the table holds a version whose change sets are still kept, the folded change set is applied (DELETE the
+ *    removed ids, INSERT … SELECT unnest($3::text[]) the added ones, in chunks);
+ *  - otherwise (first time, change sets expired, purged and re-synced) the account's rows are replaced: DELETE, then
+ *    the whole version streamed in chunks.
+ * Bulk rows go through `INSERT … SELECT unnest(…)` rather than COPY: pg-copy-streams is not a dependency.
+ */
+export interface SinkResult { account: string; mode: "skip" | "changes" | "full"; version: string; inserted: number; deleted: number }
+
+export interface PgSink {
+  migrate(): Promise<string[]>;
+  /** Brings the account's rows up to its current version (a job enqueued on publish calls this). */
+  apply(network: string, accountId: string): Promise<SinkResult>;
+  /** Deletes the account's rows and its version record. */
+  purge(network: string, accountId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createPgSink(opts: { url: string; tables: SinkTables; chunk: number; store: FollowerStore; log: Logger; poolSize?: number }): PgSink {
+  const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 4, application_name: "fanout-sink" });
+  // An idle client that errors (server restart) must not crash the process; the next checkout reconnects.
+  pool.on("error", (err) => opts.log.warn({ err: err.message }, "postgres pool error"));
+  const T = ident(opts.tables.table);
+  const V = ident(opts.tables.versionsTable);
+  const { store, chunk } = opts;
+
+  async function withClient<R>(fn: (c: PoolClient) => Promise<R>): Promise<R> {
+    const c = await pool.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.release();
+    }
+  }
+
+  async function insert(c: PoolClient, network: string, accountId: string, ids: string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += chunk) {
+      const r = await c.query(`INSERT INTO ${T} (network, account_id, follower_id) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
+        [network, accountId, ids.slice(i, i + chunk)]);
+      n += r.rowCount ?? 0;
+    }
+    return n;
+  }
+
+  async function remove(c: PoolClient, network: string, accountId: string, ids: string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += chunk) {
+      const r = await c.query(`DELETE FROM ${T} WHERE network = $1 AND account_id = $2 AND follower_id = ANY($3::text[])`, [network, accountId, ids.slice(i, i + chunk)]);
+      n += r.rowCount ?? 0;
+    }
+    return n;
+  }
+
+  async function record(c: PoolClient, network: string, accountId: string, version: string): Promise<void> {
+    const [n, gen] = version.split(".");
+    await c.query(`UPDATE ${V} SET version = $3, generation = $4, applied_at = now() WHERE network = $1 AND account_id = $2`, [network, accountId, Number(n), gen ?? ""]);
+  }
+
+  return {
+    migrate: () => withClient((c) => migrate(c, opts.tables)),
+
+    apply: (network, accountId) => withClient((c) => transaction(c, async (): Promise<SinkResult> => {
+      const account = `${network}:${accountId}`;
+      await c.query(`INSERT INTO ${V} (network, account_id, version, generation) VALUES ($1, $2, 0, '') ON CONFLICT DO NOTHING`, [network, accountId]);
+      const row = (await c.query<{ version: string; generation: string }>(
+        `SELECT version, generation FROM ${V} WHERE network = $1 AND account_id = $2 FOR UPDATE`, [network, accountId])).rows[0];
+      const have: VersionRef = { n: Number(row?.version ?? 0), gen: row?.generation ?? "" };
+      const cur = await store.info(network, accountId);
+      const skip = { account, mode: "skip" as const, version: formatVersion(have), inserted: 0, deleted: 0 };
+      // Nothing published (or purged since the job was queued): leave the rows to the purge.
+      if (cur.version === 0) return skip;
+      if (have.gen === cur.generation && have.n >= cur.version) return skip;
+
+      if (have.n > 0 && have.gen === cur.generation) {
+        try {
+          const ch = await store.changesSince(network, accountId, formatVersion(have));
+          const deleted = await remove(c, network, accountId, ch.removed);
+          const inserted = await insert(c, network, accountId, ch.added);
+          await record(c, network, accountId, ch.version);
+          return { account, mode: "changes", version: ch.version, inserted, deleted };
+        } catch (err) {
+          if (!(err instanceof VersionGoneError)) throw err;
+          opts.log.info({ account, since: formatVersion(have), reason: err.reason }, "sink: change sets gone, replacing the account's rows");
+        }
+      }
+      const deleted = (await c.query(`DELETE FROM ${T} WHERE network = $1 AND account_id = $2`, [network, accountId])).rowCount ?? 0;
+      let pinned: VersionRef | null = null;
+      let inserted = 0;
+      for await (const ids of store.ids(network, accountId, { onVersion: (v) => { pinned = v; } })) inserted += await insert(c, network, accountId, ids);
+      const version = formatVersion(pinned ?? { n: cur.version, gen: cur.generation });
+      await record(c, network, accountId, version);
+      return { account, mode: "full", version, inserted, deleted };
+    })),
+
+    purge: (network, accountId) => withClient((c) => transaction(c, async () => {
+      const r = await c.query(`DELETE FROM ${T} WHERE network = $1 AND account_id = $2`, [network, accountId]);
+      await c.query(`DELETE FROM ${V} WHERE network = $1 AND account_id = $2`, [network, accountId]);
+      return r.rowCount ?? 0;
+    })),
+
+    close: () => pool.end(),
+  };
+}
+
+/** The sink of this engine's settings, or null when FANOUT_PG_URL is not set. */
+export function sinkFor(engine: Engine, poolSize?: number): PgSink | null {
+  const pg = engine.settings.delivery.pg;
+  if (!pg.url) return null;
+  return createPgSink({
+    url: pg.url, tables: { table: pg.table, versionsTable: pg.versionsTable, migrationsTable: pg.migrationsTable },
+    chunk: pg.chunk, store: engine.followers, log: engine.log, ...(poolSize ? { poolSize } : {}),
+  });
+}
+
+/** Queues the sink's job for a published version (deterministic id: account + version, so once per version). */
+export async function enqueueSinkApply(engine: Engine, network: string, accountId: string, version: number): Promise<void> {
+  if (!engine.settings.delivery.pg.url || version < 1) return;
+  await engine.queues.system.add("sink.apply", { network, accountId, version }, {
+    jobId: `sink-${safeId(network)}-${safeId(accountId)}-${version}`,
+    attempts: 12, backoff: { type: "jitter" }, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 7 * 86_400 },
+  });
+}
