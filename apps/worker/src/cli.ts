@@ -181,7 +181,8 @@ program.command("stats")
     const s = await withEngine((e) => stats(e));
     const lines = [
       ...Object.entries(s.queues).map(([q, c]) => `queue ${q.padEnd(12)} wait ${c.wait ?? 0} prioritized ${c.prioritized ?? 0} active ${c.active ?? 0} delayed ${c.delayed ?? 0} failed ${c.failed ?? 0}${c.paused ? " (paused)" : ""}`),
-      ...Object.entries(s.networks).map(([n, v]) => `network ${n.padEnd(10)} breaker ${v.breaker}${v.paused ? " (paused)" : ""} errors/h ${JSON.stringify(v.errorsLastHour)}`),
+      ...Object.entries(s.networks).map(([n, v]) => `network ${n.padEnd(10)} breaker ${v.breaker}${v.paused ? " (paused)" : ""} errors/h ${JSON.stringify(v.errorsLastHour)}` +
+        ` limits ${v.limits.map((l) => `${l.key} ${l.used}/${l.max ?? "?"}`).join(", ") || "-"}${v.adaptive.engaged ? ` adaptive ${v.adaptive.rate.toFixed(1)}/s (ceiling ${v.adaptive.ceiling.toFixed(1)})` : ""}`),
       `workers ${s.workers.length}: ${s.workers.map((w) => `${w.host}/${w.pid} active ${w.active}`).join(", ")}`,
     ];
     output(json()).print(s, lines.join("\n"));

@@ -6,6 +6,7 @@ import { parsePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, PRIORITIES, QUEUES, type QueueName } from "./queues.ts";
 import { publishSettled } from "./settle.ts";
 import { markConnected } from "./trickle.ts";
+import { networkGauges } from "./limiter/gauges.ts";
 import type { TreeDoc } from "./tree/tree.ts";
 
 /**
@@ -183,7 +184,11 @@ export interface Stats {
   at: number;
   queues: Record<string, Record<string, number> & { paused: number }>;
   workers: { id: string; host: string; pid: number; queues: string[]; active: number; at: number }[];
-  networks: Record<string, { paused: boolean; breaker: string; errorsLastHour: Record<string, number> }>;
+  networks: Record<string, {
+    paused: boolean; breaker: string; errorsLastHour: Record<string, number>;
+    limits: { key: string; used: number; max: number | null; resetAt: number | null; blockedUntil: number | null }[];
+    adaptive: { engaged: boolean; rate: number; ceiling: number; throttles: number };
+  }>;
 }
 
 export async function stats(engine: Engine): Promise<Stats> {
@@ -207,7 +212,12 @@ export async function stats(engine: Engine): Promise<Stats> {
       const kind = k.split("|")[0] ?? "unknown";
       byKind[kind] = (byKind[kind] ?? 0) + n;
     }
-    networks[name] = { paused: paused.has(name), breaker: breaker.state ?? "closed", errorsLastHour: byKind };
+    const g = await networkGauges(engine, name, 5);
+    networks[name] = {
+      paused: paused.has(name), breaker: breaker.state ?? "closed", errorsLastHour: byKind,
+      limits: g.keys.map(({ key, used, max, resetAt, blockedUntil }) => ({ key, used, max, resetAt, blockedUntil })),
+      adaptive: { engaged: g.adaptive.ceiling > 0, rate: g.adaptive.rate, ceiling: g.adaptive.ceiling, throttles: g.adaptive.throttles },
+    };
   }
   return { at: now, queues, workers, networks };
 }

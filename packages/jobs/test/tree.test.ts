@@ -92,8 +92,10 @@ describe("tree reads cost the same whatever the tree's size", () => {
     try {
       const tree = createTreeStore({ redis: ctx.redis, keys: ctx.keys, clock: { now: () => 1 } });
       let sent = 0;
-      const original = ctx.redis.sendCommand.bind(ctx.redis);
-      (ctx.redis as unknown as { sendCommand: typeof original }).sendCommand = ((...args: Parameters<typeof original>) => { sent++; return original(...args); }) as typeof original;
+      type Send = (...args: unknown[]) => unknown;
+      const client = ctx.redis as unknown as { sendCommand: Send };
+      const original = client.sendCommand.bind(ctx.redis);
+      client.sendCommand = (...args: unknown[]) => { sent++; return original(...args); };
       const cost = async (fn: () => Promise<unknown>) => { sent = 0; await fn(); return sent; };
       for (const size of [20, 20_000]) {
         const id = `big${size}`;
