@@ -5,6 +5,8 @@ import { startSync } from "@fanout/jobs/sync";
 import { startFleet, type Fleet } from "./fleet.ts";
 
 const NETS = ["twitter", "facebook", "linkedin", "mastodon"];
+/** simnet's timeScale shrinks Twitter's 15-minute window to 0.9 s; Fanout's limiter is told the same. */
+const SCALED = { tuning: { twitter: { limits: [{ scope: "token", max: 15, windowMs: 900 }] } } };
 const FAST = { timeScale: 0.001, networks: Object.fromEntries(NETS.map((n) => [n, { latencyMs: { p50: 5, p99: 40 } }])) };
 
 /** Creates `n` simnet accounts spread over the networks, connects them, and returns their names. */
@@ -35,7 +37,7 @@ describe("faults (worker processes, a Redis of our own with AOF)", () => {
   });
 
   it("SIGKILL of a random worker every 10 s (a replacement starts each time): every sync ends done and exact", async () => {
-    const f = (fleet = await startFleet({ workers: 3, config: { tuning: { twitter: { limits: [{ scope: "token", max: 15, windowMs: 900 }] } } } }));
+    const f = (fleet = await startFleet({ workers: 3, config: SCALED }));
     await f.simnet.admin("PATCH", "/_simnet/config", FAST);
     const list = await accounts(f, 100, 3_000);
     const { treeId } = await startSync(f.engine, list);
@@ -55,7 +57,7 @@ describe("faults (worker processes, a Redis of our own with AOF)", () => {
   });
 
   it("Redis restarted mid-sync (AOF): workers reconnect on their own and the syncs finish exactly", async () => {
-    const f = (fleet = await startFleet({ workers: 2 }));
+    const f = (fleet = await startFleet({ workers: 2, config: SCALED }));
     await f.simnet.admin("PATCH", "/_simnet/config", FAST);
     const list = await accounts(f, 12, 20_000);
     const { treeId } = await startSync(f.engine, list);
@@ -68,7 +70,7 @@ describe("faults (worker processes, a Redis of our own with AOF)", () => {
   });
 
   it("Redis unreachable for 30 s: workers stay up and resume without a restart", async () => {
-    const f = (fleet = await startFleet({ workers: 2 }));
+    const f = (fleet = await startFleet({ workers: 2, config: SCALED }));
     await f.simnet.admin("PATCH", "/_simnet/config", FAST);
     const list = await accounts(f, 8, 20_000);
     const { treeId } = await startSync(f.engine, list);
@@ -85,7 +87,7 @@ describe("faults (worker processes, a Redis of our own with AOF)", () => {
   });
 
   it("a network that hangs every socket, one that answers HTML 200, one down for a minute: others unaffected, no worker stuck", async () => {
-    const f = (fleet = await startFleet({ workers: 2, config: { tuning: Object.fromEntries(NETS.map((n) => [n, { timeoutMs: 1_000 }])) } }));
+    const f = (fleet = await startFleet({ workers: 2, config: { tuning: Object.fromEntries(NETS.map((n) => [n, { timeoutMs: 1_000, ...(n === "twitter" ? SCALED.tuning.twitter : {}) }])) } }));
     await f.simnet.admin("PATCH", "/_simnet/config", {
       ...FAST,
       networks: {

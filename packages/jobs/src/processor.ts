@@ -63,6 +63,10 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
     ctx.tokenVersion = tokens.version;
     const call = { token: tokens.token, ...(signal ? { signal } : {}) };
 
+    // Running first, then the limiter, then the call: nothing stands between a charge and the request it admits,
+    // so the API sees calls spread as the sliding log spread them.
+    const started = await engine.tree.setState(p.treeId, node, p.page, "running");
+    if (started.nodeState === "orphan" || started.nodeState === "unknown") return { skipped: `tree ${started.nodeState}` };
     let probe: boolean;
     for (let tries = 0; ; tries++) {
       const verdict = await engine.limiter.acquire(net.limits, callShape(p), job.queueName === "trickle" ? engine.settings.trickle.share : 1);
@@ -73,8 +77,6 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
       }
       return delay(ctx, verdict.waitMs);
     }
-    const started = await engine.tree.setState(p.treeId, node, p.page, "running");
-    if (started.nodeState === "orphan" || started.nodeState === "unknown") return { skipped: `tree ${started.nodeState}` };
 
     try {
       if (p.mode === "size") {

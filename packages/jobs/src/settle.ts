@@ -7,10 +7,11 @@ import type { Engine } from "./engine.ts";
  */
 export async function publishSettled(engine: Engine, treeId: string, state: string): Promise<void> {
   const { redis, keys } = engine;
+  // Issue 12: the host's webhooks hear of it (one event per settlement, whatever the number of calls). First, so
+  // that whoever the stream wakes finds the settling job as far along as before.
+  await emitSyncSettled(engine, treeId);
   await redis.xadd(keys.treeEvents(), "MAXLEN", "~", 10_000, "*", "treeId", treeId, "state", state, "at", String(engine.clock.now()));
   await expireTree(engine, treeId);
-  // Issue 12: the host's webhooks hear of it (one event per settlement, whatever the number of calls).
-  await emitSyncSettled(engine, treeId);
   engine.log.info({ treeId, state }, "tree settled");
 }
 

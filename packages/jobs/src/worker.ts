@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { Worker, type Job } from "bullmq";
 import type { Engine } from "./engine.ts";
@@ -44,6 +45,7 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   const id = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   // Aborted when a stop runs out of grace: calls in flight end at once instead of at their timeout.
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // every call in flight listens to it
   const metrics = createProcessMetrics();
   const processPage = createPageProcessor(engine, abort.signal, metrics.observer);
   const server = opts.metricsPort === null ? null : await startMetricsServer(engine, metrics, opts.metricsPort ?? 0);

@@ -2,7 +2,7 @@ import type { Engine } from "../engine.ts";
 import { pageJobId, QUEUES } from "../queues.ts";
 import { publishSettled } from "../settle.ts";
 import { disconnectedEventId } from "./events.ts";
-import { sinkFor } from "./sink.ts";
+import { sinkFor, sinkJobId } from "./sink.ts";
 
 /**
  * Purge: every trace of an account in Redis and in the PostgreSQL sink, except the audit entry that records it.
@@ -26,6 +26,9 @@ export async function purgeAccountData(engine: Engine, network: string, id: stri
   const account = `${network}:${id}`;
   const tokenVersion = Number(await redis.hget(keys.account(network, id), "tokenVersion") ?? 0);
   const report: PurgeReport = { keys: 0, jobs: 0, trees: 0, sinkRows: 0 };
+  // The sink's jobs are named by account and version: every version this account ever had.
+  const versions = (await engine.followers.info(network, id)).version;
+  for (let v = 1; v <= versions; v++) report.jobs += await removeJob(engine, sinkJobId(network, id, v));
 
   report.keys += await engine.followers.purge(network, id);
   report.keys += await redis.del(keys.account(network, id), keys.accountToken(network, id), `${keys.accountToken(network, id)}:refresh-lock`, keys.parked(network, id));

@@ -127,11 +127,15 @@ export function sinkFor(engine: Engine, poolSize?: number): PgSink | null {
   });
 }
 
+export function sinkJobId(network: string, accountId: string, version: number): string {
+  return `sink-${safeId(network)}-${safeId(accountId)}-${version}`;
+}
+
 /** Queues the sink's job for a published version (deterministic id: account + version, so once per version). */
 export async function enqueueSinkApply(engine: Engine, network: string, accountId: string, version: number): Promise<void> {
   if (!engine.settings.delivery.pg.url || version < 1) return;
   await engine.queues.system.add("sink.apply", { network, accountId, version }, {
-    jobId: `sink-${safeId(network)}-${safeId(accountId)}-${version}`,
+    jobId: sinkJobId(network, accountId, version),
     attempts: 12, backoff: { type: "jitter" }, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 7 * 86_400 },
   });
 }

@@ -91,7 +91,8 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       if (factors.length) {
         const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
         // `share` < 1 (trickle): only that fraction of each published limit, so other work keeps the rest.
-        const args = factors.flatMap(({ factor }) => [Math.max(1, Math.floor(factor.max * share)), factor.windowMs]);
+        // A guard of 1% of the window (≤ 50 ms) absorbs the jitter between a charge and the request's arrival.
+        const args = factors.flatMap(({ factor }) => [Math.max(1, Math.floor(factor.max * share)), factor.windowMs + Math.min(50, Math.ceil(factor.windowMs / 100))]);
         p.limiterAcquire?.(ks.length, ...ks, nowArg(), randomUUID(), ...args);
         // The gauges' index of live keys, in the same round trip (same slot).
         (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(keys.limitKeys(net.name), ...factors.flatMap(({ key }) => [now(), key]));
