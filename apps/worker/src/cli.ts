@@ -37,7 +37,7 @@ async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
   try {
     return await fn(engine);
   } catch (err) {
-    if (engine.redis.status !== "ready" && !(err instanceof UsageError)) {
+    if (isConnectionError(err)) {
       throw new Error(`Redis at ${engine.env.clusterNodes ? "the cluster" : engine.env.REDIS_URL} is unreachable (${(err as Error).message})`, { cause: err });
     }
     throw err;
@@ -270,16 +270,15 @@ operators.command("list")
   });
 
 // Issue 12: API keys and webhook endpoints of the host website (the key and the secret are shown once).
-const CLI_ACTOR = { name: "cli", via: "cli" as const };
 const apikeys = program.command("apikeys").description("API keys of the host-website API (/api/v1)");
 apikeys.command("add").description("create a key; it is shown once").argument("<name>")
   .action(async (name: string) => {
-    const res = await withEngine((e) => createApiKey(e, name, CLI_ACTOR));
+    const res = await withEngine((e) => createApiKey(e, name, actor));
     output(json()).print({ name: res.name, key: res.key }, `${res.name}: ${res.key}\n(shown once: store it now)`);
   });
 apikeys.command("revoke").description("revoke a key at once").argument("<name>")
   .action(async (name: string) => {
-    const res = await withEngine((e) => revokeApiKey(e, name, CLI_ACTOR));
+    const res = await withEngine((e) => revokeApiKey(e, name, actor));
     output(json()).print(res, `revoked ${res.name}`);
   });
 apikeys.command("list").description("keys with their creation and last use (never the key)")
@@ -292,12 +291,12 @@ apikeys.command("list").description("keys with their creation and last use (neve
 const webhooks = program.command("webhooks").description("webhook endpoints (sync.settled, account.disconnected)");
 webhooks.command("add").description("add an endpoint; its signing secret is shown once").argument("<url>")
   .action(async (url: string) => {
-    const res = await withEngine((e) => addWebhook(e, url, CLI_ACTOR));
+    const res = await withEngine((e) => addWebhook(e, url, actor));
     output(json()).print(res, `${res.id} ${res.url}\nsecret: ${res.secret}\n(shown once: store it now)`);
   });
 webhooks.command("remove").description("remove an endpoint").argument("<id>")
   .action(async (id: string) => {
-    const res = await withEngine((e) => removeWebhook(e, id, CLI_ACTOR));
+    const res = await withEngine((e) => removeWebhook(e, id, actor));
     output(json()).print(res, `removed ${res.id}`);
   });
 webhooks.command("list").description("endpoints (never their secrets)")
@@ -313,7 +312,7 @@ webhooks.command("deliveries").description("recent deliveries to an endpoint").a
   });
 webhooks.command("redeliver").description("send a delivery again").argument("<deliveryId>")
   .action(async (deliveryId: string) => {
-    const res = await withEngine((e) => redeliver(e, deliveryId, CLI_ACTOR));
+    const res = await withEngine((e) => redeliver(e, deliveryId, actor));
     output(json()).print(res, `queued ${res.jobId}`);
   });
 
@@ -323,6 +322,13 @@ program.command("demo")
     const summary = await withEngine((e) => runDemo(e, simnetAdmin(cliEnv.simnetUrl)));
     output(json()).print(summary, summary.lines.join("\n"));
   });
+
+/** Errors that mean "Redis did not answer", as ioredis raises them once its retries are spent. */
+function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string };
+  return ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"].includes(e.code ?? "") ||
+    e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/.test(e.message ?? "");
+}
 
 async function main(argv: string[]): Promise<void> {
   try {

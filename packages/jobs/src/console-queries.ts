@@ -10,6 +10,11 @@ import { isQueueName, pageJobId, QUEUES, type QueueName } from "./queues.ts";
  * Redis cost; none walks an unbounded structure on behalf of a browser request.
  */
 
+/** Networks whose jobs are paused in every queue (`fanout pause network:NAME`): one SMEMBERS. */
+export async function pausedNetworks(engine: Engine): Promise<string[]> {
+  return engine.redis.smembers(engine.keys.networkPaused());
+}
+
 /** An account's latest syncs, newest first: one ZREVRANGE (O(log N + limit)). */
 export async function treesOfAccount(engine: Engine, account: string, limit = 20): Promise<{ treeId: string; at: number }[]> {
   const { network, id } = requireAccount(account);
@@ -21,6 +26,8 @@ export async function treesOfAccount(engine: Engine, account: string, limit = 20
 
 export interface AccountJob {
   id: string; queue: string; state: string; priority: number; treeId: string; page: string;
+  /** The page's state in its tree: `parked` is a delayed job waiting for its account to reconnect. */
+  leaf: string;
   attemptsMade: number; timestamp: number; delayUntil: number | null;
 }
 
@@ -34,7 +41,7 @@ export async function accountJobs(engine: Engine, account: string, opts: { trees
   const { network, id } = requireAccount(account);
   const node = `${network}:${id}`;
   const budget = opts.maxLeaves ?? 200;
-  const open: { treeId: string; page: string }[] = [];
+  const open: { treeId: string; page: string; leaf: string }[] = [];
   let scanned = 0;
   let truncated = false;
   for (const { treeId } of await treesOfAccount(engine, node, opts.trees ?? 3)) {
@@ -44,16 +51,16 @@ export async function accountJobs(engine: Engine, account: string, opts: { trees
       const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, node, cursor, Math.min(100, budget - scanned));
       scanned += res.leaves.length;
       cursor = res.next;
-      for (const l of res.leaves) if (OPEN_LEAF.has(l.state)) open.push({ treeId, page: l.page });
+      for (const l of res.leaves) if (OPEN_LEAF.has(l.state)) open.push({ treeId, page: l.page, leaf: l.state });
     }
   }
-  const found = await Promise.all(open.map(async ({ treeId, page }) => {
+  const found = await Promise.all(open.map(async ({ treeId, page, leaf }) => {
     const jobId = pageJobId(treeId, network, id, page);
     const hits = await Promise.all(QUEUES.map((q) => engine.queues[q].getJob(jobId)));
     const job = hits.find((j): j is Job => Boolean(j));
     if (!job) return null;
     const view: AccountJob = {
-      id: job.id ?? jobId, queue: job.queueName, state: await job.getState(), priority: job.opts.priority ?? 0, treeId, page,
+      id: job.id ?? jobId, queue: job.queueName, state: await job.getState(), priority: job.priority, treeId, page, leaf,
       attemptsMade: job.attemptsMade, timestamp: job.timestamp, delayUntil: job.delay ? job.timestamp + job.delay : null,
     };
     return view;

@@ -41,6 +41,8 @@ export function keys(prefix: string) {
     /** Versions by publish time (what a purge must delete), and the trees already published (tree id → version). */
     followersHistory: (network: string, id: string) => `${acct(network, id)}:followers:history`,
     followersPublished: (network: string, id: string) => `${acct(network, id)}:followers:trees`,
+    /** Held while a version is built (one publisher per account at a time). */
+    followersLock: (network: string, id: string) => `${acct(network, id)}:followers:lock`,
     /** Scratch keys of one script call, deleted before it returns. */
     followersScratch: (network: string, id: string, name: string) => `${acct(network, id)}:followers:tmp:${name}`,
     /** Every key of an account starts with this (purge checks). */

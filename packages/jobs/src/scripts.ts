@@ -11,7 +11,12 @@ const FILES = {
   limiterObserve: new URL("./limiter/observe-2.lua", import.meta.url),
   adaptive: new URL("./limiter/adaptive-1.lua", import.meta.url),
   breaker: new URL("./breaker/breaker-2.lua", import.meta.url),
-  followersSwap: new URL("./store/swap-2.lua", import.meta.url),
+  followersCommit: new URL("./store/commit-8.lua", import.meta.url),
+  followersDiff: new URL("./store/diff-3.lua", import.meta.url),
+  unlock: new URL("./store/unlock-1.lua", import.meta.url),
+  followersPage: new URL("./store/page-2.lua", import.meta.url),
+  followersChanges: new URL("./store/changes-n.lua", import.meta.url),
+  apiRate: new URL("./delivery/rate-1.lua", import.meta.url),
 } as const;
 
 export type ScriptName = keyof typeof FILES;

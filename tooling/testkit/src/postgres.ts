@@ -9,7 +9,7 @@ import { freePort } from "./free-port.ts";
  * A private PostgreSQL for tests. With FANOUT_TEST_PG_URL, that server is used as given (nothing is created or
  * dropped there: tests own their tables by name). Otherwise Debian's server binaries (`pg_config --bindir`, not on
  * PATH) run `initdb` and `postgres` in a fresh temporary folder on a free loopback port, with the unix socket in that
- * folder; as root they run as the `postgres` user (they refuse root). `stop()` stops that server and deletes its
+ * folder; as root they run as the `postgres` user. `stop()` stops that server (fast shutdown) and deletes its
  * folder; it never touches a database it did not create.
  */
 export interface PostgresServer { url: string; stop(): Promise<void> }
@@ -25,29 +25,24 @@ export async function startPostgres(opts: { env?: Record<string, string | undefi
 
   const dir = mkdtempSync(join(tmpdir(), "fanout-pg-"));
   const data = join(dir, "data");
-  const asRoot = process.getuid?.() === 0;
-  const user = asRoot ? "postgres" : (process.env.USER ?? "postgres");
-  if (asRoot) {
-    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
-    chownSync(dir, uid, gid);
+  // The server binaries refuse root: as root they run as the `postgres` user (uid/gid on spawn, like `runuser -u
+  // postgres`, but the server is our direct child, so a signal reaches it and nothing sits in between).
+  const as = process.getuid?.() === 0 ? postgresIds() : null;
+  const user = as ? "postgres" : (process.env.USER ?? "postgres");
+  if (as) {
+    chownSync(dir, as.uid, as.gid);
     chmodSync(dir, 0o700);
   }
-  // runuser is for root only; as anyone else the binaries run as that user directly.
-  const run = (cmd: string, args: string[]) => (asRoot ? { cmd: "runuser", args: ["-u", "postgres", "--", cmd, ...args] } : { cmd, args });
-
   try {
-    const i = run(initdb, ["-D", data, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
-    execFileSync(i.cmd, i.args, { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync(initdb, ["-D", data, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"], { stdio: ["ignore", "ignore", "pipe"], ...as });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message)}`, { cause: err });
   }
 
   const port = await freePort();
-  const p = run(postgres, ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-    "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=50"]);
-  const proc: ChildProcess = spawn(p.cmd, p.args, { stdio: ["ignore", "ignore", "pipe"] });
+  const proc: ChildProcess = spawn(postgres, ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+    "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=50"], { stdio: ["ignore", "ignore", "pipe"], ...as });
   let stderr = "";
   proc.stderr?.on("data", (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4_000); });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
@@ -66,6 +61,11 @@ export async function startPostgres(opts: { env?: Record<string, string | undefi
     throw new Error(`postgres did not start on ${port}: ${stderr}`, { cause: err });
   }
   return { url, stop };
+}
+
+function postgresIds(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  return { uid: id("-u"), gid: id("-g") };
 }
 
 async function waitForPostgres(url: string, timeoutMs: number): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Engine } from "../engine.ts";
 import { audit, InputError, NotFoundError, type Actor } from "../ops.ts";
 import { RateLimitedError } from "./errors.ts";
-import { runLua } from "../store/lua.ts";
+import { runScript as runLua } from "../scripts.ts";
 
 /**
  * API keys of the host website's `/api/v1`: `fo_<id>_<secret>`, shown once. Only a SHA-256 of the secret is stored

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Engine } from "../engine.ts";
 import { treeDoc } from "../ops.ts";
 import { WebhookDeliveryError } from "./errors.ts";
-import { deliveryJobs, type DeliveryPayload } from "./jobs.ts";
+import { parseDeliveryJob } from "./jobs.ts";
 import { postJson } from "./post.ts";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature.ts";
 import { createDelivery, disableWebhook, endpointForDelivery, EVENT_TTL_MS } from "./webhooks.ts";
@@ -13,7 +13,7 @@ import { createDelivery, disableWebhook, endpointForDelivery, EVENT_TTL_MS } fro
  * 2xx delivered, 410 Gone disables the endpoint (no more attempts), anything else is retried on the webhook schedule.
  */
 export async function processWebhookEvent(engine: Engine, job: Job): Promise<{ eventId: string; deliveries: number }> {
-  const p = parse("webhook.event", job.data);
+  const p = parseDeliveryJob("webhook.event", job.data);
   const bodyKey = engine.keys.webhookEvent(p.eventId);
   if (!(await engine.redis.exists(bodyKey))) {
     const data = p.type === "sync.settled" ? await treeDoc(engine, p.treeId) : { account: p.account, reason: p.reason };
@@ -31,7 +31,7 @@ export async function processWebhookEvent(engine: Engine, job: Job): Promise<{ e
 }
 
 export async function processWebhookDelivery(engine: Engine, job: Job): Promise<{ status: number }> {
-  const { deliveryId } = parse("webhook.deliver", job.data);
+  const { deliveryId } = parseDeliveryJob("webhook.deliver", job.data);
   const key = engine.keys.webhookDelivery(deliveryId);
   const d = await engine.redis.hgetall(key);
   if (!d.id || !d.endpointId || !d.eventId) throw new UnrecoverableError(`delivery ${deliveryId} expired`);
@@ -67,10 +67,4 @@ export async function processWebhookDelivery(engine: Engine, job: Job): Promise<
   await engine.redis.hset(key, { status: last ? "failed" : "retrying", responseCode: res.status === null ? "" : String(res.status), lastError: error, updatedAt: now() });
   // The URL stays out of the message (it lands in logs and may carry a token of the host's).
   throw new WebhookDeliveryError(`delivery ${deliveryId} to endpoint ${d.endpointId}: ${error}`, res.status);
-}
-
-function parse<N extends "webhook.event" | "webhook.deliver">(name: N, data: unknown): DeliveryPayload<N> {
-  const res = deliveryJobs[name].safeParse(data);
-  if (!res.success) throw new UnrecoverableError(`invalid ${name} payload: ${res.error.issues[0]?.message ?? "invalid"}`);
-  return res.data as DeliveryPayload<N>;
 }

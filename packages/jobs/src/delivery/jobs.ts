@@ -1,3 +1,4 @@
+import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 
 /**
@@ -19,6 +20,13 @@ export const deliveryJobs = {
 
 export type DeliveryJobName = keyof typeof deliveryJobs;
 export type DeliveryPayload<N extends DeliveryJobName> = z.infer<(typeof deliveryJobs)[N]>;
+
+/** Parses a payload once, at the boundary; a malformed one can never succeed, so it is not retried. */
+export function parseDeliveryJob<N extends DeliveryJobName>(name: N, data: unknown): DeliveryPayload<N> {
+  const res = deliveryJobs[name].safeParse(data);
+  if (!res.success) throw new UnrecoverableError(`invalid ${name} payload: ${res.error.issues[0]?.path.join(".") || "(root)"}: ${res.error.issues[0]?.message ?? "invalid"}`);
+  return res.data as DeliveryPayload<N>;
+}
 
 export function isDeliveryJob(name: string): name is DeliveryJobName {
   return Object.hasOwn(deliveryJobs, name);

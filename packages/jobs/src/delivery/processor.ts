@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import type { Engine } from "../engine.ts";
 import { processWebhookDelivery, processWebhookEvent } from "./deliver.ts";
-import { deliveryJobs, type DeliveryJobName } from "./jobs.ts";
+import { parseDeliveryJob, type DeliveryJobName } from "./jobs.ts";
 import type { PgSink, SinkResult } from "./sink.ts";
 
 /** Runs delivery's jobs in the `system` queue (worker.ts routes their names here). */
@@ -16,7 +16,7 @@ export function createDeliveryProcessor(engine: Engine, sink: PgSink | null) {
 }
 
 async function applySink(engine: Engine, sink: PgSink | null, job: Job): Promise<SinkResult> {
-  const p = deliveryJobs["sink.apply"].parse(job.data);
+  const p = parseDeliveryJob("sink.apply", job.data);
   // Not unrecoverable: in a fleet where only some workers have FANOUT_PG_URL, another one takes the retry.
   if (!sink) throw new Error("this worker has no FANOUT_PG_URL: cannot apply the PostgreSQL sink");
   const res = await sink.apply(p.network, p.accountId);

@@ -108,6 +108,9 @@ export function createPgSink(opts: { url: string; tables: SinkTables; chunk: num
     })),
 
     purge: (network, accountId) => withClient((c) => transaction(c, async () => {
+      // Tables not created yet (no worker with the sink ever started): nothing of the account can be there.
+      const exists = (await c.query<{ t: string | null; v: string | null }>("SELECT to_regclass($1) AS t, to_regclass($2) AS v", [T, V])).rows[0];
+      if (!exists?.t || !exists.v) return 0;
       const r = await c.query(`DELETE FROM ${T} WHERE network = $1 AND account_id = $2`, [network, accountId]);
       await c.query(`DELETE FROM ${V} WHERE network = $1 AND account_id = $2`, [network, accountId]);
       return r.rowCount ?? 0;

@@ -1,28 +1,29 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Keys } from "../keys.ts";
 import type { RedisClient } from "../redis.ts";
 import { decodeCursor, encodeCursor, formatVersion, parseVersion, type VersionRef } from "./cursor.ts";
 import { VersionGoneError } from "./errors.ts";
-import { runLua } from "./lua.ts";
+import { runScript as runLua } from "../scripts.ts";
+import { publishVersion, type PublishResult } from "./publish.ts";
 
 /**
  * The follower store: versioned readable sets with change sets, all under the account's hash tag.
  *
  * Page jobs write into the sync's staging SET (under the tree's tag, by leaf-8.lua). When the account's node completes
- * with no failed page, publish-9.lua makes the staged set the account's next version in one step: the DUMP is
- * RESTOREd into a scratch key in the account's slot and turned into a ZSET whose scores are all 0, so members sort by
- * bytes and `ZRANGE … BYLEX` pages one version exactly from the last id a reader saw (no offsets, no duplicates).
- * The same step records the change set against the previous version (ZDIFFSTORE both ways) and lets the replaced
- * version expire after `versionRetentionMs`: cursors on it keep working until then, then get 410.
+ * with no failed page, publish.ts makes the staged set the account's next version: a ZSET whose scores are all 0, so
+ * members sort by bytes and `ZRANGE … BYLEX` pages one version exactly from the last id a reader saw (no offsets, no
+ * duplicates). It records the change set against the previous version (added and removed ids) and lets the replaced
+ * version expire after `versionRetentionMs`: cursors on it keep working until then, then get 410. Readers switch
+ * atomically: `meta.version` moves in one script, after everything is built.
  *
- * Costs: a page is one script call, O(log N + page). Publishing is O(N) inside Redis (restore, union, two diffs); a
- * 1,000,000-follower set blocks Redis for about a second (see the report in issue 12). Memory: a version is a ZSET
- * (skiplist + dict, roughly 2× a SET of the same ids); a replaced one is kept only for the retention period.
+ * Costs: a page is one script call, O(log N + page). Publishing is O(N) in chunks of 5,000 (no step blocks Redis for
+ * more than a few ms). Memory: a version is a ZSET, about 104 B per follower for 10-digit ids against 56 B for the
+ * staged SET; a replaced version is kept only for the retention period, a change set 2 × its ids.
  */
 export interface FollowerInfo {
   account: string; count: number; version: number; generation: string; treeId: string | null; updatedAt: number | null;
 }
-export interface PublishResult { published: boolean; version: number; added: number; removed: number; count: number }
+export type { PublishResult };
 export interface FollowerPage { followers: string[]; next: string | null; version: string; count: number }
 export interface Changes { added: string[]; removed: string[]; version: string }
 export interface StoreRetention { versionRetentionMs: number; changesRetentionMs: number; maxChangeIds: number }
@@ -58,27 +59,10 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
 
   return {
     /**
-     * Publishes a completed node's staged set as the account's next version (cross-slot safe: DUMP from the tree's
-     * slot, RESTORE in the account's). Idempotent per tree: a second call answers the version it made the first time.
+     * Publishes a completed node's staged set as the account's next version (store/publish.ts: built in small steps,
+     * switched in atomically). Idempotent per tree: a second call answers the version it made the first time.
      */
-    async publish(treeId: string, network: string, accountId: string): Promise<PublishResult> {
-      const dump = await redis.dumpBuffer(keys.treeStaging(treeId, accountKey(network, accountId)));
-      const keepHistory = Math.max(retention.versionRetentionMs, retention.changesRetentionMs) + 86_400_000;
-      for (let tries = 0; tries < 10; tries++) {
-        const n = (await current(network, accountId)).n + 1;
-        const res = (await runLua(redis, "followersPublish", [
-          meta(network, accountId), keys.followersPublished(network, accountId), keys.followersHistory(network, accountId),
-          keys.followersScratch(network, accountId, "restore"), vkey(network, accountId, n), vkey(network, accountId, n - 1),
-          keys.followersChange(network, accountId, n, "add"), keys.followersChange(network, accountId, n, "rem"),
-          keys.followersChange(network, accountId, n, "info"),
-        ], [treeId, dump ?? "", clock.now(), n, retention.versionRetentionMs, retention.changesRetentionMs, newGeneration(), keepHistory])) as number[];
-        const [status = 0, version = 0, added = 0, removed = 0, count = 0] = res.map(Number);
-        if (status === 1) return { published: true, version, added, removed, count };
-        if (status === 0) return { published: false, version, added: 0, removed: 0, count: 0 };
-        // -1: another tree published this account meanwhile; go again on top of it.
-      }
-      throw new Error(`could not publish ${network}:${accountId} for tree ${treeId}: the account kept being published`);
-    },
+    publish: (treeId: string, network: string, accountId: string): Promise<PublishResult> => publishVersion({ redis, keys, clock, retention }, treeId, network, accountId),
 
     async info(network: string, accountId: string): Promise<FollowerInfo> {
       const m = await redis.hgetall(meta(network, accountId));
@@ -156,13 +140,30 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
       return { count, sha256: h.digest("hex") };
     },
 
+    /**
+     * Recent versions, newest first, with what each changed (null when its change set expired, or for the first):
+     * for the console's account view. One round trip per version listed.
+     */
+    async history(network: string, accountId: string, limit = 20): Promise<{ version: string; publishedAt: number; added: number | null; removed: number | null }[]> {
+      const cur = await current(network, accountId);
+      const rows = await redis.zrevrange(keys.followersHistory(network, accountId), 0, limit - 1, "WITHSCORES");
+      const out = [];
+      for (let i = 0; i + 1 < rows.length; i += 2) {
+        const n = Number(rows[i]);
+        const [added, removed] = await redis.hmget(keys.followersChange(network, accountId, n, "info"), "added", "removed");
+        out.push({ version: formatVersion({ n, gen: cur.gen }), publishedAt: Number(rows[i + 1]), added: added === null ? null : Number(added), removed: removed === null ? null : Number(removed) });
+      }
+      return out;
+    },
+
     /** Deletes every key of the account's store: versions, change sets, history, meta. */
     async purge(network: string, accountId: string): Promise<number> {
       const [history, cur] = await Promise.all([redis.zrange(keys.followersHistory(network, accountId), 0, -1), current(network, accountId)]);
-      const versions = new Set([...history.map(Number), cur.n].filter((n) => n > 0));
+      // cur + 1: a version being built right now (or left half-built by a crash).
+      const versions = new Set([...history.map(Number), cur.n, cur.n + 1].filter((n) => n > 0));
       const doomed = [
         meta(network, accountId), keys.followersPublished(network, accountId), keys.followersHistory(network, accountId),
-        ...["restore", "a", "r", "t1", "t2"].map((x) => keys.followersScratch(network, accountId, x)),
+        keys.followersLock(network, accountId), ...["a", "r", "t1", "t2"].map((x) => keys.followersScratch(network, accountId, x)),
         keys.followers(network, accountId), // the readable SET of the store before versions (issue 12)
       ];
       for (const n of versions) {
@@ -180,11 +181,6 @@ export type FollowerStore = ReturnType<typeof createFollowerStore>;
 
 function accountKey(network: string, accountId: string): string {
   return `${network}:${accountId}`;
-}
-
-/** Lowercase base36, so version strings stay `N.GEN` with no escaping. */
-function newGeneration(): string {
-  return BigInt(`0x${randomBytes(6).toString("hex")}`).toString(36);
 }
 
 export function digestIds(ids: string[]): { count: number; sha256: string } {

@@ -3,7 +3,7 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PostgresServer } from "@fanout/testkit/postgres";
 import { waitFor } from "@fanout/testkit/wait";
-import { sinkFor, type PgSink } from "../../src/delivery/sink.ts";
+import { createPgSink, sinkFor, type PgSink } from "../../src/delivery/sink.ts";
 import { addWebhook, listDeliveries } from "../../src/delivery/webhooks.ts";
 import { auditLog, disconnectAccount, setWhale, waitForTree } from "../../src/ops.ts";
 import { startSync } from "../../src/sync.ts";
@@ -119,6 +119,11 @@ describe("PostgreSQL sink and purge", () => {
     expect((await rows(account)).ids).toEqual([]);
     expect(await applied(account)).toBeNull();
     expect((await auditLog(h.engine, { action: "disconnect-purge" }))[0]?.details).toMatchObject({ account });
+
+    // a process whose sink tables do not exist yet purges nothing there, without failing
+    const bare = createPgSink({ url: pg.url, tables: { table: `t${run}_none`, versionsTable: `t${run}_none_v`, migrationsTable: `t${run}_none_m` }, chunk: 10, store: h.engine.followers, log: h.engine.log });
+    expect(await bare.purge("facebook", id)).toBe(0);
+    await bare.close();
 
     // the neighbour is untouched
     await expectTruth(h, keep.account, (await rows(keep.account)).ids);

@@ -87,6 +87,7 @@ describe("versioned follower store", () => {
     await publish(s, ["a", "b", "c"]);
     expect(await s.changesSince(NET, ACC, after1)).toMatchObject({ added: [], removed: [] });
     await publish(s, ["b", "c", "e"]);
+    expect((await s.history(NET, ACC)).map((x) => [x.version.split(".")[0], x.added, x.removed])).toEqual([["4", 1, 1], ["3", 0, 1], ["2", 1, 0], ["1", null, null]]);
     const now = await s.changesSince(NET, ACC, after1);
     expect(now).toMatchObject({ added: ["e"], removed: ["a"] });
     expect(await s.changesSince(NET, ACC, now.version)).toEqual({ added: [], removed: [], version: now.version });

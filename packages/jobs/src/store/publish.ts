@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import type { Keys } from "../keys.ts";
+import type { RedisClient } from "../redis.ts";
+import { runScript as runLua } from "../scripts.ts";
+
+/**
+ * Publishing a completed sync's staged SET as the account's next version, in steps that each keep Redis busy for a
+ * few milliseconds, whatever the size of the set (one atomic RESTORE + ZUNIONSTORE + 2 ZDIFFSTORE of a 1,000,000-id
+ * set blocks Redis for seconds; see the issue 12 report):
+ *  1. take the account's publish lock (one builder at a time; refreshed while building, expires if we die);
+ *  2. copy the staged SET (tree's slot) into version N+1 (account's slot) with SSCAN → ZADD, chunk by chunk;
+ *  3. build the change set against version N with diff-3.lua, chunk by chunk, both ways;
+ *  4. commit-8.lua: in one step, N+1 becomes current, the change set gets its counts and clocks, N starts to expire.
+ * Until step 4 nothing is visible: readers only ever ask for versions up to `meta.version`. A crash leaves half-built
+ * keys under version N+1 that the next build clears first (or a purge deletes).
+ */
+export interface PublishResult { published: boolean; version: number; added: number; removed: number; count: number }
+export interface PublishRetention { versionRetentionMs: number; changesRetentionMs: number }
+
+const CHUNK = 5_000;
+const LOCK_MS = 60_000;
+const LOCK_WAIT_MS = 10 * 60_000;
+
+export async function publishVersion(deps: { redis: RedisClient; keys: Keys; clock: { now(): number }; retention: PublishRetention },
+  treeId: string, network: string, accountId: string): Promise<PublishResult> {
+  const { redis, keys } = deps;
+  const published = keys.followersPublished(network, accountId);
+  const done = async () => {
+    const v = await redis.zscore(published, treeId);
+    return v === null ? null : { published: false, version: Number(v), added: 0, removed: 0, count: 0 };
+  };
+  const before = await done();
+  if (before) return before;
+
+  const lock = keys.followersLock(network, accountId);
+  const token = randomBytes(8).toString("hex");
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while ((await redis.set(lock, token, "PX", LOCK_MS, "NX")) !== "OK") {
+    if (Date.now() > deadline) throw new Error(`${network}:${accountId}: another publish held the lock for ${LOCK_WAIT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    // Whoever held the lock may have published this very tree.
+    const meanwhile = await done();
+    if (meanwhile) return meanwhile;
+    const cur = Number((await redis.hget(keys.followersMeta(network, accountId), "version")) ?? 0);
+    return await build(deps, treeId, network, accountId, cur + 1, () => redis.pexpire(lock, LOCK_MS));
+  } finally {
+    await runLua(redis, "unlock", [lock], [token]);
+  }
+}
+
+async function build(deps: { redis: RedisClient; keys: Keys; clock: { now(): number }; retention: PublishRetention },
+  treeId: string, network: string, accountId: string, n: number, keepLock: () => Promise<unknown>): Promise<PublishResult> {
+  const { redis, keys, retention } = deps;
+  const vnew = keys.followersVersion(network, accountId, n);
+  const vprev = keys.followersVersion(network, accountId, n - 1);
+  const [cadd, crem, cinfo] = (["add", "rem", "info"] as const).map((p) => keys.followersChange(network, accountId, n, p)) as [string, string, string];
+  await redis.del(vnew, cadd, crem, cinfo); // leftovers of a build that died
+
+  // The staged SET lives in the tree's slot: the copy goes through this process, a chunk at a time.
+  const staging = keys.treeStaging(treeId, `${network}:${accountId}`);
+  let cursor = "0";
+  let chunks = 0;
+  do {
+    const [next, ids] = await redis.sscan(staging, cursor, "COUNT", CHUNK);
+    cursor = next;
+    if (ids.length) await redis.zadd(vnew, ...ids.flatMap((id) => ["0", id]));
+    if (++chunks % 20 === 0) await keepLock();
+  } while (cursor !== "0");
+
+  if (n > 1) {
+    for (const [from, against, dest] of [[vnew, vprev, cadd], [vprev, vnew, crem]] as const) {
+      let after = "";
+      do {
+        const [last] = (await runLua(redis, "followersDiff", [from, against, dest], [after, CHUNK])) as [string, number];
+        after = last;
+        if (++chunks % 20 === 0) await keepLock();
+      } while (after !== "");
+    }
+  }
+
+  const keepHistory = Math.max(retention.versionRetentionMs, retention.changesRetentionMs) + 86_400_000;
+  const res = ((await runLua(redis, "followersCommit", [keys.followersMeta(network, accountId), keys.followersPublished(network, accountId),
+    keys.followersHistory(network, accountId), vnew, vprev, cadd, crem, cinfo],
+  [treeId, deps.clock.now(), n, retention.versionRetentionMs, retention.changesRetentionMs, newGeneration(), keepHistory])) as number[]).map(Number);
+  const [status = 0, version = 0, added = 0, removed = 0, count = 0] = res;
+  if (status === 1) return { published: true, version, added, removed, count };
+  if (status === 0) return { published: false, version, added: 0, removed: 0, count: 0 };
+  // The lock makes this unreachable unless it expired mid-build (a stalled process): fail, the job retries.
+  throw new Error(`${network}:${accountId}: the current version moved to ${version} while version ${n} was built`);
+}
+
+/** Lowercase base36, so version strings stay `N.GEN` with no escaping. */
+function newGeneration(): string {
+  return BigInt(`0x${randomBytes(6).toString("hex")}`).toString(36);
+}
