@@ -10,11 +10,13 @@ import os from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServer } from "@fanout/testkit/redis-server";
+import * as correctness from "./benches/correctness.ts";
 import * as engineCost from "./benches/engine-cost.ts";
 import * as limiterAdaptive from "./benches/limiter-adaptive.ts";
 import * as limiterKnown from "./benches/limiter-known.ts";
 import * as outage from "./benches/outage.ts";
 import * as simnet from "./benches/simnet.ts";
+import * as soak from "./benches/soak.ts";
 import * as treeRead from "./benches/tree-read.ts";
 import * as whale from "./benches/whale.ts";
 import type { BenchContext, BenchModule } from "./lib/context.ts";
@@ -25,7 +27,7 @@ import { redisVersion } from "./lib/redis.ts";
 import { fmt } from "./lib/stats.ts";
 import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
 
-const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, outage];
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, outage, correctness, soak];
 const USAGE = `usage: npm run bench [-- NAME…] [-- --quick]\n  benches: ${BENCHES.map((b) => `${b.name}${b.soak ? " (soak, only when named)" : ""}`).join(", ")}`;
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean } {
@@ -48,12 +50,13 @@ const selected = names.length ? BENCHES.filter((b) => names.includes(b.name)) : 
 const started = Date.now();
 const log = (msg: string) => console.log(`[${fmt((Date.now() - started) / 1000, 0).padStart(4)} s] ${msg}`);
 
-let redisServer: RedisServer | undefined;
+/** Filled once Redis is up; read by the exit handler. */
+const owned: { redis?: RedisServer } = {};
 const tmp = mkdtempSync(join(os.tmpdir(), "fanout-bench-"));
 // Whatever happens, no process of ours outlives the runner.
 process.on("exit", () => {
   killAllSync();
-  if (redisServer?.proc.exitCode === null) redisServer.proc.kill("SIGKILL");
+  if (owned.redis?.proc.exitCode === null) owned.redis.proc.kill("SIGKILL");
   rmSync(tmp, { recursive: true, force: true });
 });
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
@@ -64,10 +67,15 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 }
 
 mkdirSync(RESULTS, { recursive: true });
-redisServer = await startRedisServer({ dir: tmp });
+const redisServer = await startRedisServer({ dir: tmp });
+owned.redis = redisServer;
 const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
 const version = await redisVersion(redis);
-log(`${quick ? "quick" : "full"} run of ${selected.map((b) => b.name).join(", ")}; Redis ${version} on port ${redisServer.port}`);
+// Diagnostic knob: Redis's timer frequency bounds how late a blocking BZPOPMIN (BullMQ's wait for a delayed job)
+// times out; BENCH_REDIS_HZ=100 shows how much of a figure that accounts for. Default: Redis's own (10).
+const hz = process.env.BENCH_REDIS_HZ;
+if (hz) await redis.config("SET", "hz", hz);
+log(`${quick ? "quick" : "full"} run of ${selected.map((b) => b.name).join(", ")}; Redis ${version} on port ${redisServer.port}${hz ? `, hz ${hz}` : ""}`);
 
 const ctx: BenchContext = {
   quick, redisUrl: redisServer.url, redisPort: redisServer.port, redis, tmp, resultsDir: RESULTS,

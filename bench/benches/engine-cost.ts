@@ -36,32 +36,48 @@ interface RunMeasure {
   window: { fromUs: number; toUs: number };
   wallS: number; pages: number; calls: number; pagesPerS: number; commands: CommandCounts; commandsPerPage: number;
   workerCpuS: number; redisCpuS: number; simnetCpuS: number; checked: { account: string; count: number }[];
+  /** Mean job counts of the queue while the run went on (sampled every 250 ms): are slots busy, are jobs waiting? */
+  queue: Record<string, number>;
 }
 
-async function measure(ctx: BenchContext, sim: Simnet, pids: number[], work: () => Promise<{ pages: number; calls: number }>): Promise<Omit<RunMeasure, "checked">> {
+type Counts = () => Promise<Record<string, number>>;
+
+function sampleCounts(counts: Counts): { stop(): Promise<Record<string, number>> } {
+  const sums: Record<string, number> = {};
+  let n = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const c = await counts();
+      for (const [k, v] of Object.entries(c)) sums[k] = (sums[k] ?? 0) + v;
+      n++;
+      await sleep(250);
+    }
+  })();
+  return { async stop() { stopped = true; await loop; return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / Math.max(1, n), 1)])); } };
+}
+
+async function measure(ctx: BenchContext, sim: Simnet, pids: number[], counts: Counts, work: () => Promise<{ pages: number; calls: number }>): Promise<Omit<RunMeasure, "checked">> {
   const cmd0 = await commandStats(ctx.redis);
   const cpu0 = cpuOf(pids);
   const rcpu0 = await redisCpuSeconds(ctx.redis);
   const scpu0 = cpuOf([sim.child.pid]);
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
+  const sampler = sampleCounts(counts);
   const { pages, calls } = await work();
   const wallS = (performance.now() - t0) / 1000;
+  const queue = await sampler.stop();
   const toUs = Number(process.hrtime.bigint() / 1000n);
   const commands = diffCommands(cmd0, await commandStats(ctx.redis));
   return {
-    window: { fromUs, toUs }, wallS, pages, calls, pagesPerS: pages / wallS, commands, commandsPerPage: totalCommands(commands) / pages,
+    queue, window: { fromUs, toUs }, wallS, pages, calls, pagesPerS: pages / wallS, commands, commandsPerPage: totalCommands(commands) / pages,
     workerCpuS: cpuOf(pids) - cpu0, redisCpuS: (await redisCpuSeconds(ctx.redis)) - rcpu0, simnetCpuS: cpuOf([sim.child.pid]) - scpu0,
   };
 }
 
 /** Twitter's published limit must not bound this run: none in simnet, none in Fanout's config. */
 const FANOUT_CONFIG: FanoutConfig = { tuning: { twitter: { limits: [] } } };
-/**
- * Diagnostic variant: a network with no published limit falls to the adaptive limiter, which starts at 5 calls/s
- * and doubles each second; here it starts (and stays) far above anything this machine can do.
- */
-const OPEN_PACER: FanoutConfig = { tuning: { twitter: { limits: [], adaptive: { initialRate: 100_000, maxRate: 100_000 } } } };
 
 async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string, config: FanoutConfig, cpuProfDir?: string): Promise<RunMeasure> {
   const prefix = `bench-ec-${tag}`;
@@ -74,7 +90,7 @@ async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[],
     const workers = await startFanoutWorkers(ctx, { count: WORKERS, prefix, simnetUrl: sim.url, configPath, ...(cpuProfDir ? { cpuProfDir } : {}) });
     await sleep(500);
     await sim.resetStats();
-    const m = await measure(ctx, sim, workers.map((w) => w.pid), async () => {
+    const m = await measure(ctx, sim, workers.map((w) => w.pid), () => engine.queues.default.getJobCounts("wait", "active", "delayed", "prioritized"), async () => {
       const { treeId } = await startSync(engine, accounts.map((a) => `twitter:${a.id}`));
       const doc = await waitForTree(engine, treeId, { timeoutMs: 900_000 });
       if (doc.state !== "done") throw new Error(`Fanout's sync ended ${doc.state}: ${JSON.stringify(doc.counts)} ${JSON.stringify(doc.failed.slice(0, 3))}`);
@@ -91,8 +107,8 @@ async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[],
   }
 }
 
-async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[]): Promise<RunMeasure> {
-  const prefix = "bench-ec-base";
+async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string): Promise<RunMeasure> {
+  const prefix = `bench-ec-${tag}`;
   const tokensFile = writeTokens(ctx, "engine-cost", Object.fromEntries(accounts.map((a) => [a.id, a.token])));
   const workers = await startBaselineWorkers(WORKERS, {
     redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: sim.url, pageSize: PAGE, tokensFile,
@@ -103,7 +119,7 @@ async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[
   try {
     await sleep(500);
     await sim.resetStats();
-    const m = await measure(ctx, sim, workers.map((w) => w.pid), async () => {
+    const m = await measure(ctx, sim, workers.map((w) => w.pid), () => queue.getJobCounts("wait", "active", "delayed", "prioritized"), async () => {
       await queue.addBulk(accounts.map((a) => ({ name: "page", data: { id: a.id, cursor: null }, opts: BASELINE_JOB_OPTIONS })));
       await waitUntil(async () => Number(await conn.get(`${prefix}:accounts-done`)), (n) => n >= accounts.length, 900_000, "the baseline's accounts", 50);
       const s = await sim.stats();
@@ -169,40 +185,47 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     ctx.log(`creating ${n} twitter accounts of ${FOLLOWERS} followers`);
     const accounts = await sim.createAccounts("twitter", n, FOLLOWERS, "ec");
 
-    ctx.log("Fanout: 2 worker processes (default concurrency)");
-    const fanout = await runFanout(ctx, sim, accounts, "fanout", FANOUT_CONFIG);
-    ctx.log(`Fanout: ${round(fanout.pagesPerS)} pages/s (${fanout.pages} pages in ${round(fanout.wallS, 2)} s), ${round(fanout.commandsPerPage)} Redis commands/page`);
+    // The machine is shared: in a full run the pair runs twice, alternating, and each side keeps its better run.
+    const rounds = ctx.quick ? 1 : 2;
+    const fanoutRuns: RunMeasure[] = [];
+    const baseRuns: RunMeasure[] = [];
+    for (let r = 0; r < rounds; r++) {
+      ctx.log(`Fanout (round ${r + 1}/${rounds}): 2 worker processes (default concurrency)`);
+      const f = await runFanout(ctx, sim, accounts, `fanout${r}`, FANOUT_CONFIG);
+      fanoutRuns.push(f);
+      ctx.log(`Fanout: ${round(f.pagesPerS)} pages/s (${f.pages} pages in ${round(f.wallS, 2)} s), ${round(f.commandsPerPage)} Redis commands/page`);
+      ctx.log(`baseline (round ${r + 1}/${rounds}): 2 plain BullMQ worker processes, concurrency 50`);
+      const b = await runBaseline(ctx, sim, accounts, `base${r}`);
+      baseRuns.push(b);
+      ctx.log(`baseline: ${round(b.pagesPerS)} pages/s (${b.pages} pages in ${round(b.wallS, 2)} s), ${round(b.commandsPerPage)} Redis commands/page`);
+    }
+    const best = (runs: RunMeasure[]) => runs.reduce((a, b) => (b.pagesPerS > a.pagesPerS ? b : a));
+    const fanout = best(fanoutRuns);
+    const base = best(baseRuns);
 
-    ctx.log("baseline: 2 plain BullMQ worker processes, concurrency 50");
-    const base = await runBaseline(ctx, sim, accounts);
-    ctx.log(`baseline: ${round(base.pagesPerS)} pages/s (${base.pages} pages in ${round(base.wallS, 2)} s), ${round(base.commandsPerPage)} Redis commands/page`);
-
-    const profN = Math.min(n, ctx.quick ? 50 : 150);
+    const profN = Math.min(n, ctx.quick ? 30 : 150);
     const profDir = join(ctx.tmp, "cpuprof");
     mkdirSync(profDir, { recursive: true });
     ctx.log(`profiling Fanout's workers (--cpu-prof) on ${profN} accounts`);
     const profiled = await runFanout(ctx, sim, accounts.slice(0, profN), "profiled", FANOUT_CONFIG, profDir);
     const profile = summarizeProfiles(profDir, 25, profiled.window);
 
-    ctx.log("Fanout again, adaptive pacer opened (diagnostic)");
-    const open = await runFanout(ctx, sim, accounts, "open", OPEN_PACER);
-    ctx.log(`Fanout, pacer opened: ${round(open.pagesPerS)} pages/s, ${round(open.commandsPerPage)} Redis commands/page`);
 
-    const noopJobs = ctx.quick ? 10_000 : 50_000;
+    const noopJobs = ctx.quick ? 5_000 : 50_000;
     ctx.log(`raw floor: ${noopJobs} BullMQ no-op jobs, then redis-benchmark`);
     const noop = await noopFloor(ctx, noopJobs);
     const rb = redisBenchmark(ctx);
     ctx.log(`raw floor: ${round(noop.jobsPerS)} no-op jobs/s; redis-benchmark ${JSON.stringify(rb)}`);
 
     const ms = (s: number, pages: number) => round((1000 * s) / pages, 2);
+    const allCpu = (m: RunMeasure) => ms(m.workerCpuS + m.redisCpuS + m.simnetCpuS, m.pages);
     const fanoutCmdsPerS = totalCommands(fanout.commands) / fanout.wallS;
     const rows: Row[] = [
-      { figure: `pages/s, ${n} Twitter accounts × ${FOLLOWERS.toLocaleString("en-US")} followers, ${WORKERS} workers, no limits/latency`, fanout: round(fanout.pagesPerS), baseline: round(base.pagesPerS), vs: "plain BullMQ worker", unit: "pages/s", digits: 0, target: { on: "ratio", op: ">=", value: 0.7 } },
-      { figure: "pages/s, same run with the adaptive pacer opened (diagnostic)", fanout: round(open.pagesPerS), baseline: round(base.pagesPerS), vs: "plain BullMQ worker", unit: "pages/s", digits: 0, note: "tuning.twitter.adaptive {initialRate, maxRate: 100000}: what the engine costs when its limiter never makes a call wait" },
+      { figure: `pages/s, ${n} Twitter accounts × ${FOLLOWERS.toLocaleString("en-US")} followers, ${WORKERS} workers, no limits/latency${rounds > 1 ? ` (best of ${rounds}, alternating)` : ""}`, fanout: round(fanout.pagesPerS), baseline: round(base.pagesPerS), vs: "plain BullMQ worker", unit: "pages/s", digits: 0, target: { on: "ratio", op: ">=", value: 0.7 } },
+      { figure: "jobs active on average (of 100 slots)", fanout: fanout.queue.active ?? null, baseline: base.queue.active ?? null, vs: "plain BullMQ worker", note: `queue sampled every 250 ms; Fanout waiting ${fanout.queue.wait ?? 0} + prioritized ${fanout.queue.prioritized ?? 0}, delayed ${fanout.queue.delayed ?? 0}` },
       { figure: "Redis commands per page", fanout: round(fanout.commandsPerPage), baseline: round(base.commandsPerPage), vs: "plain BullMQ worker", note: "INFO commandstats delta ÷ pages; lower is better" },
-      { figure: "Redis commands per page, pacer opened (diagnostic)", fanout: round(open.commandsPerPage), baseline: round(base.commandsPerPage), vs: "plain BullMQ worker" },
       { figure: "worker CPU per page", fanout: ms(fanout.workerCpuS, fanout.pages), baseline: ms(base.workerCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2, note: "user+sys of the 2 worker processes ÷ pages" },
-      { figure: "worker CPU per page, pacer opened (diagnostic)", fanout: ms(open.workerCpuS, open.pages), baseline: ms(base.workerCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2 },
+      { figure: "CPU per page, workers + Redis + simnet", fanout: allCpu(fanout), baseline: allCpu(base), vs: "plain BullMQ worker", unit: "ms", digits: 2, note: "noise-proof: on a CPU-bound machine pages/s ∝ 1 ÷ this, so baseline ÷ Fanout here is the ratio a quiet machine would show" },
       { figure: "Redis CPU per page", fanout: ms(fanout.redisCpuS, fanout.pages), baseline: ms(base.redisCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2 },
       { figure: "pages/s against BullMQ's no-op floor", fanout: round(fanout.pagesPerS), baseline: round(noop.jobsPerS), vs: `no-op jobs/s, ${WORKERS} workers`, unit: "/s", digits: 0, note: "raw floor: what BullMQ alone does on this machine" },
       { figure: "Redis commands/s during Fanout's sync", fanout: round(fanoutCmdsPerS, 0), baseline: rb.GET ?? null, vs: "redis-benchmark GET req/s", digits: 0, note: `redis-benchmark -n 100000: SET ${Math.round(rb.SET ?? 0)}, GET ${Math.round(rb.GET ?? 0)}, LPUSH ${Math.round(rb.LPUSH ?? 0)} req/s` },
@@ -210,15 +233,15 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const notes = [
       profileNote(profile),
       `Fanout makes ${fanout.calls - fanout.pages} extra profile calls (one per account, for whale detection) besides the ${fanout.pages} follower pages; the baseline makes only the pages.`,
-      `Redis commands per page, Fanout: ${JSON.stringify(perUnit(fanout.commands, fanout.pages, 10))}; pacer opened: ${JSON.stringify(perUnit(open.commands, open.pages, 10))}; baseline: ${JSON.stringify(perUnit(base.commands, base.pages, 10))}.`,
+      `Redis commands per page, Fanout: ${JSON.stringify(perUnit(fanout.commands, fanout.pages, 10))}; baseline: ${JSON.stringify(perUnit(base.commands, base.pages, 10))}.`,
     ];
     if (fanout.checked.some((c) => c.count !== FOLLOWERS) || base.checked.some((c) => c.count !== FOLLOWERS)) {
       notes.push(`stored follower counts differ from ${FOLLOWERS}: Fanout ${JSON.stringify(fanout.checked)}, baseline ${JSON.stringify(base.checked)}`);
     }
     return {
       rows,
-      config: { accounts: n, followers: FOLLOWERS, pageSize: PAGE, workers: WORKERS, concurrency: CONCURRENCY, fanoutConfig: FANOUT_CONFIG, openPacerConfig: OPEN_PACER, simnet: quietConfig(), baselineJobOptions: BASELINE_JOB_OPTIONS, noopJobs },
-      samples: { fanout, baseline: base, openPacer: open, profiled: { ...profiled, accounts: profN }, profile, noop, redisBenchmark: rb },
+      config: { accounts: n, followers: FOLLOWERS, pageSize: PAGE, workers: WORKERS, concurrency: CONCURRENCY, fanoutConfig: FANOUT_CONFIG, simnet: quietConfig(), baselineJobOptions: BASELINE_JOB_OPTIONS, noopJobs },
+      samples: { fanout, baseline: base, rounds: { fanout: fanoutRuns, baseline: baseRuns }, profiled: { ...profiled, accounts: profN }, profile, noop, redisBenchmark: rb },
       notes,
     };
   } finally {

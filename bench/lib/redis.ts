@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 
 /** Redis-side measurements: INFO commandstats deltas (commands per unit of work) and the server's own CPU. */
 export type CommandCounts = Record<string, number>;

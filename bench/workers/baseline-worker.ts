@@ -25,7 +25,13 @@ export interface BaselineConfig {
   token?: string;
   tokensFile?: string;
   limiter?: { max: number; duration: number };
-  backoff?: { kind: "fixed" | "expo-jitter"; baseMs: number; capMs: number };
+  /**
+   * How a refused or failed call is retried. fixed / expo-jitter: the job fails and BullMQ retries it after that
+   * delay (per job). client: the process backs off as a whole — after a 429 no call of this process goes out until
+   * min(cap, base · 2^(consecutive 429s − 1)) has passed (half of it jittered); a success resets it. The job waits
+   * for the gate in-process and tries again.
+   */
+  backoff?: { kind: "fixed" | "expo-jitter" | "client"; baseMs: number; capMs: number };
   jobOptions?: JobsOptions;
 }
 
@@ -45,9 +51,29 @@ function tokenOf(id: string): string {
   return t;
 }
 
-async function get(path: string, token: string): Promise<{ status: number; body: string }> {
+async function once(path: string, token: string): Promise<{ status: number; body: string }> {
   const res = await request(`${cfg.simnetUrl ?? ""}${path}`, { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
   return { status: res.statusCode, body: await res.body.text() };
+}
+
+/** The process-wide backoff gate of the "client" retry kind. */
+const gate = { until: 0, consecutive: 0 };
+
+async function get(path: string, token: string): Promise<{ status: number; body: string }> {
+  if (cfg.backoff?.kind !== "client") return once(path, token);
+  const { baseMs, capMs } = cfg.backoff;
+  for (;;) {
+    const wait = gate.until - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const res = await once(path, token);
+    if (res.status !== 429) {
+      if (res.status === 200) gate.consecutive = 0;
+      return res;
+    }
+    gate.consecutive++;
+    const d = Math.min(capMs, baseMs * 2 ** (gate.consecutive - 1));
+    gate.until = Math.max(gate.until, Date.now() + d / 2 + Math.random() * (d / 2));
+  }
 }
 
 async function twitterPage(job: Job<PageJob>): Promise<number> {
@@ -85,7 +111,7 @@ async function linkedinPage(job: Job<PageJob>): Promise<number> {
 
 function backoff(attemptsMade: number): number {
   const b = cfg.backoff ?? { kind: "fixed", baseMs: 1_000, capMs: 1_000 };
-  if (b.kind === "fixed") return b.baseMs;
+  if (b.kind === "fixed" || b.kind === "client") return b.baseMs;
   // Exponential with full jitter (the AWS "standard" retry): uniform in [0, min(cap, base · 2^(attempt − 1))).
   return Math.floor(Math.random() * Math.min(b.capMs, b.baseMs * 2 ** Math.max(0, attemptsMade - 1)));
 }

@@ -24,22 +24,6 @@ export function PageHeader({ title, subtitle, children }: { title: string; subti
   );
 }
 
-/** An honest placeholder: what the page will show, and what it waits for. */
-export function NotBuilt({ title, will, waitsFor }: { title: string; will: string[]; waitsFor: string }) {
-  return (
-    <>
-      <PageHeader title={title} />
-      <section className="panel not-built" data-testid="not-built">
-        <div className="not-built-badge">not built yet</div>
-        <p>This view is part of the console&apos;s plan but has no data source in the engine yet.</p>
-        <h3>It will show</h3>
-        <ul>{will.map((w) => <li key={w}>{w}</li>)}</ul>
-        <p className="muted">Waiting for: {waitsFor}</p>
-      </section>
-    </>
-  );
-}
-
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="empty">{children}</div>;
 }

@@ -5,7 +5,6 @@ import { Fresh } from "./freshness.tsx";
 import { Panel } from "./panel.tsx";
 import { NetworksTable } from "./tables/networks-table.tsx";
 import { QueuesTable } from "./tables/queues-table.tsx";
-import { WorkersTable } from "./tables/workers-table.tsx";
 
 /** Views that read the same polled stats document as the overview. */
 export function QueuesView() {
@@ -17,20 +16,11 @@ export function QueuesView() {
   );
 }
 
-export function NetworksView() {
+export function NetworksView({ selected }: { selected?: string }) {
   const stats = useStats();
   return (
     <Fresh query={stats}>
-      {stats.data ? <Panel title="Networks"><NetworksTable rows={toNetworkRows(stats.data)} /></Panel> : null}
-    </Fresh>
-  );
-}
-
-export function WorkersView() {
-  const stats = useStats();
-  return (
-    <Fresh query={stats}>
-      {stats.data ? <Panel title="Workers (heartbeat in the last minute)"><WorkersTable workers={stats.data.workers} nowMs={stats.data.at} /></Panel> : null}
+      {stats.data ? <Panel title="Networks"><NetworksTable rows={toNetworkRows(stats.data)} actions selected={selected} /></Panel> : null}
     </Fresh>
   );
 }

@@ -1,6 +1,7 @@
 import { cookies } from "next/headers";
 import type { Operator } from "@fanout/jobs/operators";
 import type { Session } from "../server/session.ts";
+import { checkOperator } from "./check-session.ts";
 import { services } from "./services.ts";
 
 export type AuthState =
@@ -15,7 +16,7 @@ export async function currentOperator(): Promise<AuthState> {
   const session = await s.sessions.read(jar.get(s.sessions.cookieName)?.value, Date.now());
   if (!session) return { state: "signed-out" };
   try {
-    const operator = await s.operators.checkSession(session);
+    const operator = await checkOperator(s, session);
     return operator ? { state: "ok", operator, session, csrf: s.sessions.csrfToken(session) } : { state: "signed-out" };
   } catch (err) {
     return { state: "unavailable", error: err instanceof Error ? err.message : String(err) };

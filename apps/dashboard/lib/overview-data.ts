@@ -26,20 +26,6 @@ export function totals(stats: Stats): Totals {
   };
 }
 
-export interface TrendPoint { at: number; waiting: number; active: number; delayed: number; failed: number }
-
-/**
- * The depth trend seen since the page opened (the engine keeps no history yet): one point per distinct stats
- * snapshot, points older than `windowMs` before `nowMs` dropped, oldest first.
- */
-export function appendTrend(points: readonly TrendPoint[], stats: Stats, nowMs: number, windowMs: number): TrendPoint[] {
-  const last = points[points.length - 1];
-  const kept = points.filter((p) => p.at >= nowMs - windowMs);
-  if (last && last.at >= stats.at) return kept;
-  const t = totals(stats);
-  return [...kept, { at: stats.at, waiting: t.waiting, active: t.active, delayed: t.delayed, failed: t.failed }];
-}
-
 export interface NetworkRow { network: string; paused: boolean; breaker: string; errors: number; byKind: [string, number][] }
 
 export function toNetworkRows(stats: Stats): NetworkRow[] {
@@ -58,12 +44,12 @@ export function formatClock(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((v) => String(v).padStart(2, "0")).join(":");
 }
 
-const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1_800, 3_600].map((s) => s * 1_000);
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400].map((s) => s * 1_000);
 
 /** Time-axis ticks on round steps (never two ticks with the same label), at most `max` of them. */
 export function timeTicks(fromMs: number, toMs: number, max = 6): number[] {
   if (!(toMs > fromMs)) return [fromMs];
-  const step = TICK_STEPS.find((s) => (toMs - fromMs) / s <= max) ?? 3_600_000;
+  const step = TICK_STEPS.find((s) => (toMs - fromMs) / s <= max) ?? 86_400_000;
   const ticks: number[] = [];
   for (let t = Math.ceil(fromMs / step) * step; t <= toMs; t += step) ticks.push(t);
   return ticks;

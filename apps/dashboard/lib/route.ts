@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import type { Operator, Role } from "@fanout/jobs/operators";
 import type { z } from "zod";
 import type { Session } from "../server/session.ts";
+import { checkOperator } from "./check-session.ts";
 import { error, invalid } from "./http.ts";
 import { roleAllows } from "./roles.ts";
 import { services, type ConsoleServices } from "./services.ts";
@@ -33,7 +34,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(role: Role, s
     const { s } = ctx;
     const session = await s.sessions.read(req.cookies.get(s.sessions.cookieName)?.value, Date.now());
     if (!session) return error(401, "sign in first");
-    const operator = await s.operators.checkSession(session);
+    const operator = await checkOperator(s, session);
     if (!operator) return error(401, "session ended: sign in again");
     if (!SAFE.has(req.method) && !s.sessions.csrfMatches(session, req.headers.get("x-fanout-csrf"))) return error(403, "missing or wrong CSRF token");
     if (!roleAllows(operator.role, role)) return error(403, `role ${operator.role} may not do this: ${role} needed`);
@@ -79,6 +80,7 @@ const STATUS_BY_NAME: Record<string, number> = {
   OperatorInputError: 400, InputError: 400, ZodError: 400,
   OperatorNotFoundError: 404, NotFoundError: 404,
   OperatorExistsError: 409, LastAdminError: 409,
+  RedisUnavailableError: 503,
 };
 
 function fromError(err: unknown, s: ConsoleServices): Response {

@@ -2,6 +2,7 @@ import { dehydrate, type DehydratedState } from "@tanstack/react-query";
 import { connection } from "next/server";
 import type { Operator } from "@fanout/jobs/operators";
 import type { Stats } from "@fanout/jobs/ops";
+import type { SchedulesDoc } from "./api-types.ts";
 import { getQueryClient } from "./get-query-client.ts";
 import { AUDIT_PAGE, TREE_PAGE, type AuditPage } from "./queries.ts";
 import { qk, type AuditFilter } from "./query-keys.ts";
@@ -32,9 +33,9 @@ export async function prefetch(entries: { key: readonly unknown[]; load: () => P
 
 export const prefetchStats = () => prefetch([{ key: qk.stats(), load: loadStats }, { key: qk.health(), load: loadHealth }]);
 
-export const loadWhales = async () => {
+export const loadSchedules = async (): Promise<SchedulesDoc> => {
   const s = services();
-  return { threshold: s.engine.whales.threshold, whales: await s.engine.whales.list() };
+  return { at: s.engine.clock.now(), schedules: await s.schedules.listSchedules(s.engine) };
 };
 export const loadTree = (id: string) => {
   const s = services();

@@ -1,6 +1,11 @@
 import type { Engine } from "@fanout/jobs/engine";
 import type { Logger } from "@fanout/jobs/log";
+import type * as ConsoleQueriesLib from "@fanout/jobs/console-queries";
+import type * as JobsLib from "@fanout/jobs/jobs";
+import type * as GaugesLib from "@fanout/jobs/limiter/gauges";
+import type * as MetricsLib from "@fanout/jobs/metrics";
 import type * as OpsLib from "@fanout/jobs/ops";
+import type * as SchedulesLib from "@fanout/jobs/schedules";
 import type { Operators } from "@fanout/jobs/operators";
 import type { SessionCodec } from "../server/session.ts";
 
@@ -15,6 +20,15 @@ export interface HealthReport { ok: boolean; redis: "up" | "down"; error?: strin
 export interface ConsoleServices {
   engine: Engine;
   ops: typeof OpsLib;
+  /** Job lists, job detail and actions, failed-job search and bulk requeue. */
+  jobs: typeof JobsLib;
+  /** Rate-limit gauges, their history, overrides. */
+  limits: Pick<typeof GaugesLib, "networkGauges" | "limitHistory" | "overrideLimits" | "clearLimitKey">;
+  /** The fleet's time series (depth samples, wait percentiles). */
+  metrics: Pick<typeof MetricsLib, "readSeries">;
+  schedules: Pick<typeof SchedulesLib, "listSchedules" | "runScheduleNow">;
+  /** Bounded reads for the console (and the subtree requeue). */
+  queries: typeof ConsoleQueriesLib;
   operators: Operators;
   sessions: SessionCodec;
   log: Logger;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Role } from "@fanout/jobs/operators";
 import { roleAllows } from "@fanout/jobs/operators";
+import { checkOperator, RedisUnavailableError } from "../lib/check-session.ts";
 import type { ConsoleServices } from "../lib/services.ts";
 import { CLIENT_IP_HEADER, SECURE_HEADER } from "../lib/trusted-headers.ts";
 import { newNonce, securityHeaders } from "./headers.ts";
@@ -56,9 +57,9 @@ export async function gate(req: IncomingMessage, res: ServerResponse, s: Console
   }
   let operator;
   try {
-    operator = await s.operators.checkSession(session);
+    operator = await checkOperator(s, session);
   } catch (err) {
-    return answer(res, 503, { error: `redis unavailable: ${err instanceof Error ? err.message : String(err)}` });
+    return answer(res, 503, { error: err instanceof RedisUnavailableError ? err.message : `redis unavailable: ${err instanceof Error ? err.message : String(err)}` });
   }
   if (!operator) return answer(res, 401, { error: "session ended: sign in again" });
   if (!mutation) return "next";

@@ -1,5 +1,10 @@
 import type { Logger } from "@fanout/jobs/log";
+import * as queries from "@fanout/jobs/console-queries";
+import * as jobs from "@fanout/jobs/jobs";
+import { clearLimitKey, limitHistory, networkGauges, overrideLimits } from "@fanout/jobs/limiter/gauges";
+import { readSeries } from "@fanout/jobs/metrics";
 import * as ops from "@fanout/jobs/ops";
+import { listSchedules, runScheduleNow } from "@fanout/jobs/schedules";
 import { createOperators } from "@fanout/jobs/operators";
 import { createFastFailRedis, type RedisClient } from "@fanout/jobs/redis";
 import { createEngine } from "@fanout/jobs/runtime";
@@ -31,7 +36,10 @@ export async function createServices(env: ConsoleEnv, log: Logger): Promise<Cons
   };
 
   return {
-    engine, ops, log, health,
+    engine, ops, jobs, queries, log, health,
+    limits: { networkGauges, limitHistory, overrideLimits, clearLimitKey },
+    metrics: { readSeries },
+    schedules: { listSchedules, runScheduleNow },
     operators: createOperators({ redis, keys: engine.keys, clock: engine.clock }),
     sessions: createSessionCodec(env.secrets),
     async close() {

@@ -1,16 +1,17 @@
 import type { Stats } from "@fanout/jobs/ops";
 import { describe, expect, it } from "vitest";
-import { appendTrend, timeTicks, toDepthRows, toNetworkRows, totals } from "../lib/overview-data.ts";
+import { timeTicks, toDepthRows, toNetworkRows, totals } from "../lib/overview-data.ts";
 
 const T0 = 1_700_000_000_000;
+const ADAPTIVE = { engaged: false, rate: 5, ceiling: 0, throttles: 0 };
 const counts = (o: Partial<Record<string, number>>) => ({ wait: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0, paused: 0, ...o });
 const sample = (at: number, wait = 5): Stats => ({
   at,
   queues: { interactive: counts({ wait, active: 2 }), default: counts({ prioritized: 3, delayed: 1, failed: 4, paused: 1 }) },
   workers: [{ id: "w1", host: "h", pid: 1, queues: ["default"], active: 2, at }],
   networks: {
-    twitter: { paused: false, breaker: "closed", errorsLastHour: { rate_limited: 3, transient: 7, permanent: 0 } },
-    mastodon: { paused: true, breaker: "open", errorsLastHour: {} },
+    twitter: { paused: false, breaker: "closed", errorsLastHour: { rate_limited: 3, transient: 7, permanent: 0 }, limits: [], adaptive: ADAPTIVE },
+    mastodon: { paused: true, breaker: "open", errorsLastHour: {}, limits: [], adaptive: ADAPTIVE },
   },
 });
 
@@ -25,15 +26,6 @@ describe("overview data", () => {
       { network: "twitter", paused: false, breaker: "closed", errors: 10, byKind: [["transient", 7], ["rate_limited", 3]] },
       { network: "mastodon", paused: true, breaker: "open", errors: 0, byKind: [] },
     ]);
-  });
-
-  it("adds one trend point per new snapshot and forgets points outside the window", () => {
-    let points = appendTrend([], sample(T0), T0, 60_000);
-    points = appendTrend(points, sample(T0), T0, 60_000); // same snapshot again: no new point
-    expect(points).toHaveLength(1);
-    points = appendTrend(points, sample(T0 + 30_000, 9), T0 + 30_000, 60_000);
-    points = appendTrend(points, sample(T0 + 90_000, 1), T0 + 90_000, 60_000);
-    expect(points.map((p) => [p.at - T0, p.waiting])).toEqual([[30_000, 12], [90_000, 4]]);
   });
 
   it("puts time ticks on round steps, never twice the same second", () => {

@@ -68,13 +68,33 @@ export async function accountJobs(engine: Engine, account: string, opts: { trees
   return { jobs: found.filter((j): j is AccountJob => j !== null), truncated };
 }
 
+export interface FailedRow extends FailedEntry {
+  /** False when the job is no longer in its queue's failed set (retried or requeued since, or removed). */
+  stillFailed: boolean;
+}
+
 /**
  * One page of the failed-jobs index (newest first) matching a filter. The cursor is `score:skip` (the last time seen
  * and how many entries at that time were already returned), so a deep page costs the same as the first. At most
  * `budget` index entries are read per call (chunks of 500 with ZREVRANGEBYSCORE … LIMIT): a filter that matches
- * rarely returns a short page with a cursor to continue.
+ * rarely returns a short page with a cursor to continue. Plus one ZSCORE per entry returned.
  */
 export async function failedPage(engine: Engine, f: FailedFilter, opts: { cursor?: string | null; limit?: number; budget?: number } = {}):
+  Promise<{ entries: FailedRow[]; next: string | null; scanned: number }> {
+  const page = await scanFailed(engine, f, opts);
+  return { ...page, entries: await markStillFailed(engine, page.entries) };
+}
+
+/**
+ * The index keeps an entry after its job runs again (a tree requeue, a retry): one ZSCORE per entry says which still
+ * failed. Sent together but not as one pipeline: the queues' failed sets live in different cluster slots.
+ */
+async function markStillFailed(engine: Engine, entries: FailedEntry[]): Promise<FailedRow[]> {
+  const scores = await Promise.all(entries.map((e) => (isQueueName(e.queue) ? engine.redis.zscore(engine.queues[e.queue].toKey("failed"), e.jobId) : null)));
+  return entries.map((e, i) => ({ ...e, stillFailed: scores[i] !== null && scores[i] !== undefined }));
+}
+
+async function scanFailed(engine: Engine, f: FailedFilter, opts: { cursor?: string | null; limit?: number; budget?: number }):
   Promise<{ entries: FailedEntry[]; next: string | null; scanned: number }> {
   if (f.network && !engine.networks.has(f.network)) throw new InputError(`unknown network "${f.network}"`);
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);

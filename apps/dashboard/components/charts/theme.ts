@@ -7,6 +7,18 @@ export const STATE_COLORS = {
   failed: "#f85149",
 } as const;
 
+export const KIND_COLORS: Record<string, string> = {
+  rate_limited: "#d29922",
+  transient: "#f0883e",
+  outage: "#f85149",
+  auth_invalid: "#a371f7",
+  permanent: "#8b96a5",
+};
+
+/** Series without a meaning of their own (queues, limit keys) take these in order. */
+export const PALETTE = ["#4f8cff", "#3fb950", "#d29922", "#a371f7", "#f0883e", "#39c5cf", "#f85149", "#8b96a5"] as const;
+export const paletteAt = (i: number): string => PALETTE[i % PALETTE.length] ?? "#4f8cff";
+
 export const CHART = {
   grid: "#232a34",
   axis: "#2f3742",

@@ -1,12 +1,15 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { fetchJson } from "../../lib/fetch-json.ts";
+import { formatDuration } from "../../lib/format.ts";
 import { formatCount, type DepthRow } from "../../lib/overview-data.ts";
 import { qk } from "../../lib/query-keys.ts";
 import { roleAllows } from "../../lib/roles.ts";
 import { useConsoleSession } from "../providers.tsx";
 
-export function QueuesTable({ rows, actions = false }: { rows: DepthRow[]; actions?: boolean }) {
+/** Per queue: counts by state, wait p95 (when known), a link to its jobs, and (with `actions`) pause/resume. */
+export function QueuesTable({ rows, actions = false, waitP95 }: { rows: DepthRow[]; actions?: boolean; waitP95?: Record<string, number> }) {
   const session = useConsoleSession();
   const qc = useQueryClient();
   const canAct = roleAllows(session.role, "operator");
@@ -21,13 +24,15 @@ export function QueuesTable({ rows, actions = false }: { rows: DepthRow[]; actio
         <thead>
           <tr>
             <th>Queue</th><th>State</th><th className="r">Waiting</th><th className="r">Prioritized</th><th className="r">Active</th>
-            <th className="r">Delayed</th><th className="r">Failed</th><th className="r">Completed</th>{actions ? <th className="r">Action</th> : null}
+            <th className="r">Delayed</th><th className="r">Failed</th><th className="r">Completed</th>
+            {waitP95 ? <th className="r">Wait p95 · 5 min</th> : null}
+            {actions ? <th className="r">Action</th> : null}
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.queue} data-queue={r.queue}>
-              <td className="mono">{r.queue}</td>
+              <td className="mono"><Link href={`/queues?queue=${r.queue}`}>{r.queue}</Link></td>
               <td>{r.paused ? <span className="pill pill-warn">paused</span> : <span className="pill pill-ok">running</span>}</td>
               <td className="r num">{formatCount(r.wait)}</td>
               <td className="r num">{formatCount(r.prioritized)}</td>
@@ -35,6 +40,7 @@ export function QueuesTable({ rows, actions = false }: { rows: DepthRow[]; actio
               <td className="r num">{formatCount(r.delayed)}</td>
               <td className={`r num ${r.failed ? "text-bad" : ""}`}>{formatCount(r.failed)}</td>
               <td className="r num muted">{formatCount(r.completed)}</td>
+              {waitP95 ? <td className="r num">{waitP95[r.queue] === undefined ? <span className="muted">—</span> : formatDuration(waitP95[r.queue] ?? 0)}</td> : null}
               {actions ? (
                 <td className="r">
                   <button type="button" className="btn btn-small" disabled={!canAct || pause.isPending}

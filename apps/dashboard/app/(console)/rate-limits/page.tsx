@@ -1,18 +1,27 @@
+import { HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { NotBuilt } from "../../../components/panel.tsx";
+import { connection } from "next/server";
+import { LimitsView, NetworkTabs } from "../../../components/limits/limits-view.tsx";
+import { PageHeader } from "../../../components/panel.tsx";
+import { loadLimits, networkNames } from "../../../lib/load/networks.ts";
+import { qk } from "../../../lib/query-keys.ts";
+import { prefetch } from "../../../lib/server-data.ts";
 
 export const metadata: Metadata = { title: "Rate limits" };
 
-export default function RateLimitsPage() {
+export default async function RateLimitsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const asked = (await searchParams).network;
+  await connection(); // per request, never at build time: the network list comes from the running engine
+  const names = networkNames();
+  const network = typeof asked === "string" && names.includes(asked) ? asked : (names[0] ?? "twitter");
   return (
-    <NotBuilt
-      title="Rate limits"
-      will={[
-        "A gauge per limit key: used / limit, remaining, countdown to the window's reset, with its history",
-        "For adaptive keys: the current rate against the discovered ceiling, and the 429s",
-        "Override a limit or clear a key (with confirmation)",
-      ]}
-      waitsFor="a limiter read API in the jobs package (ops.ts) that lists limit keys and their state"
-    />
+    <>
+      <PageHeader title="Rate limits" subtitle="Limits are shared by the whole fleet: every key's calls in its window, what is left, when it resets; adaptive limits as rate against the ceiling found from 429s.">
+        <NetworkTabs networks={names} current={network} base="/rate-limits" />
+      </PageHeader>
+      <HydrationBoundary state={await prefetch([{ key: qk.limits(network), load: () => loadLimits(network) }])}>
+        <LimitsView key={network} network={network} />
+      </HydrationBoundary>
+    </>
   );
 }

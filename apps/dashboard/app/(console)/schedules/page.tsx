@@ -1,17 +1,19 @@
+import { HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { NotBuilt } from "../../../components/panel.tsx";
+import { PageHeader } from "../../../components/panel.tsx";
+import { SchedulesView } from "../../../components/schedules-view.tsx";
+import { qk } from "../../../lib/query-keys.ts";
+import { loadSchedules, prefetch } from "../../../lib/server-data.ts";
 
 export const metadata: Metadata = { title: "Schedules" };
 
-export default function SchedulesPage() {
+export default async function SchedulesPage() {
   return (
-    <NotBuilt
-      title="Schedules"
-      will={[
-        "Code-defined schedules with their next runs",
-        "Run a schedule now",
-      ]}
-      waitsFor="schedules in the engine"
-    />
+    <>
+      <PageHeader title="Schedules" subtitle="What runs by itself: the trickle refresh and the schedules of fanout.config.ts, with their next runs." />
+      <HydrationBoundary state={await prefetch([{ key: qk.schedules(), load: loadSchedules }])}>
+        <SchedulesView />
+      </HydrationBoundary>
+    </>
   );
 }

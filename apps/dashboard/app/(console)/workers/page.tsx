@@ -1,7 +1,7 @@
 import { HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { PageHeader } from "../../../components/panel.tsx";
-import { WorkersView } from "../../../components/stats-views.tsx";
+import { WorkersView } from "../../../components/workers-view.tsx";
 import { prefetchStats } from "../../../lib/server-data.ts";
 
 export const metadata: Metadata = { title: "Workers" };
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Workers" };
 export default async function WorkersPage() {
   return (
     <>
-      <PageHeader title="Workers" subtitle="Worker processes that sent a heartbeat in the last minute." />
+      <PageHeader title="Workers" subtitle="Worker processes that sent a heartbeat in the last minute, the queues each serves, and where its metrics are." />
       <HydrationBoundary state={await prefetchStats()}>
         <WorkersView />
       </HydrationBoundary>
