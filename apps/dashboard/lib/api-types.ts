@@ -1,4 +1,6 @@
 import type { AccountJob, FailedRow } from "@fanout/jobs/console-queries";
+import type { ApiKeyView } from "@fanout/jobs/delivery/apikeys";
+import type { DeliveryView, WebhookView } from "@fanout/jobs/delivery/webhooks";
 import type { ErrorSample } from "@fanout/jobs/error-stats";
 import type { NetworkGauges } from "@fanout/jobs/limiter/gauges";
 import type { ScheduleView } from "@fanout/jobs/schedules";
@@ -59,3 +61,6 @@ export interface LeavesDoc { node: string; leaves: LeafRow[]; next: string | nul
 export interface NodeFailuresDoc { node: string; failures: { page: string; error: string; kind: string; at: number | null }[] }
 
 export interface SchedulesDoc { at: number; schedules: ScheduleView[] }
+
+export interface ApiKeysDoc { keys: ApiKeyView[] }
+export interface WebhooksDoc { endpoints: (WebhookView & { deliveries: DeliveryView[] })[] }

@@ -15,6 +15,8 @@ export const NAV: readonly NavItem[] = [
   { href: "/schedules", label: "Schedules", role: "viewer", group: "act" },
   { href: "/workers", label: "Workers", role: "viewer", group: "act" },
   { href: "/audit", label: "Audit log", role: "viewer", group: "admin" },
+  { href: "/webhooks", label: "Webhooks", role: "viewer", group: "admin" },
+  { href: "/apikeys", label: "API keys", role: "admin", group: "admin" },
   { href: "/operators", label: "Operators", role: "admin", group: "admin" },
 ];
 

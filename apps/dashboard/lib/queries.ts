@@ -2,7 +2,7 @@ import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery,
 import type { AuditEntry, Stats } from "@fanout/jobs/ops";
 import type { NodeDoc, TreeDoc } from "@fanout/jobs/tree/tree";
 import type {
-  AccountDoc, AccountTreesDoc, FailedDoc, FailedFilterInput, JobDetailDoc, JobListDoc, LeavesDoc, LimitsDoc, NetworkDoc, NodeFailuresDoc,
+  AccountDoc, AccountTreesDoc, ApiKeysDoc, WebhooksDoc, FailedDoc, FailedFilterInput, JobDetailDoc, JobListDoc, LeavesDoc, LimitsDoc, NetworkDoc, NodeFailuresDoc,
   OverviewDoc, Range, SchedulesDoc, WhalesDoc,
 } from "./api-types.ts";
 import { fetchJson } from "./fetch-json.ts";
@@ -20,6 +20,7 @@ export const LEAF_PAGE = 50;
 export const AUDIT_PAGE = 50;
 export const JOB_PAGE = 25;
 export const FAILED_PAGE = 50;
+export const WEBHOOK_DELIVERIES_SHOWN = 20;
 
 export interface AuditPage { entries: AuditEntry[]; next: string | null }
 
@@ -179,3 +180,17 @@ export const schedulesOptions = () => queryOptions({
   refetchInterval: POLL.slow,
 });
 export const useSchedules = () => useQuery(schedulesOptions());
+
+export const apiKeysOptions = () => queryOptions({
+  queryKey: qk.apikeys(),
+  queryFn: ({ signal }) => fetchJson<ApiKeysDoc>("/api/apikeys", { signal }),
+  refetchInterval: POLL.operators,
+});
+export const useApiKeys = () => useQuery(apiKeysOptions());
+
+export const webhooksOptions = () => queryOptions({
+  queryKey: qk.webhooks(),
+  queryFn: ({ signal }) => fetchJson<WebhooksDoc>("/api/webhooks", { signal }),
+  refetchInterval: POLL.lists,
+});
+export const useWebhooks = () => useQuery(webhooksOptions());

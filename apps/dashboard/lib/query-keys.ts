@@ -30,4 +30,6 @@ export const qk = {
   network: (network: string, range: Range) => ["network", network, range] as const,
   limits: (network: string) => ["limits", network] as const,
   schedules: () => ["schedules"] as const,
+  apikeys: () => ["apikeys"] as const,
+  webhooks: () => ["webhooks"] as const,
 };

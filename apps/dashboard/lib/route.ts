@@ -79,7 +79,7 @@ async function readJson(req: NextRequest): Promise<unknown> {
 const STATUS_BY_NAME: Record<string, number> = {
   OperatorInputError: 400, InputError: 400, ZodError: 400,
   OperatorNotFoundError: 404, NotFoundError: 404,
-  OperatorExistsError: 409, LastAdminError: 409,
+  OperatorExistsError: 409, LastAdminError: 409, ApiKeyExistsError: 409,
   RedisUnavailableError: 503,
 };
 

@@ -2,9 +2,9 @@ import { dehydrate, type DehydratedState } from "@tanstack/react-query";
 import { connection } from "next/server";
 import type { Operator } from "@fanout/jobs/operators";
 import type { Stats } from "@fanout/jobs/ops";
-import type { SchedulesDoc } from "./api-types.ts";
+import type { ApiKeysDoc, SchedulesDoc, WebhooksDoc } from "./api-types.ts";
 import { getQueryClient } from "./get-query-client.ts";
-import { AUDIT_PAGE, TREE_PAGE, type AuditPage } from "./queries.ts";
+import { AUDIT_PAGE, TREE_PAGE, WEBHOOK_DELIVERIES_SHOWN, type AuditPage } from "./queries.ts";
 import { qk, type AuditFilter } from "./query-keys.ts";
 import { services, type HealthReport } from "./services.ts";
 
@@ -58,3 +58,17 @@ export async function prefetchAudit(): Promise<DehydratedState> {
   await qc.prefetchInfiniteQuery({ queryKey: qk.audit({}), queryFn: () => loadAuditPage({}), initialPageParam: "" });
   return dehydrate(qc);
 }
+
+export const loadApiKeys = async (): Promise<ApiKeysDoc> => {
+  const s = services();
+  return { keys: await s.delivery.apikeys.listApiKeys(s.engine) };
+};
+
+/** Each endpoint with its most recent deliveries, newest first. */
+export const loadWebhooks = async (): Promise<WebhooksDoc> => {
+  const s = services();
+  const endpoints = await s.delivery.webhooks.listWebhooks(s.engine);
+  return {
+    endpoints: await Promise.all(endpoints.map(async (e) => ({ ...e, deliveries: await s.delivery.webhooks.listDeliveries(s.engine, e.id, WEBHOOK_DELIVERIES_SHOWN) }))),
+  };
+};

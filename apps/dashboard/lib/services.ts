@@ -5,6 +5,11 @@ import type * as JobsLib from "@fanout/jobs/jobs";
 import type * as GaugesLib from "@fanout/jobs/limiter/gauges";
 import type * as MetricsLib from "@fanout/jobs/metrics";
 import type * as OpsLib from "@fanout/jobs/ops";
+import type * as DeliveryApiLib from "@fanout/jobs/delivery/api";
+import type * as ApiKeysLib from "@fanout/jobs/delivery/apikeys";
+import type * as DeliveryErrorsLib from "@fanout/jobs/delivery/errors";
+import type * as OpenApiLib from "@fanout/jobs/delivery/openapi";
+import type * as WebhooksLib from "@fanout/jobs/delivery/webhooks";
 import type * as SchedulesLib from "@fanout/jobs/schedules";
 import type { Operators } from "@fanout/jobs/operators";
 import type { SessionCodec } from "../server/session.ts";
@@ -29,6 +34,14 @@ export interface ConsoleServices {
   schedules: Pick<typeof SchedulesLib, "listSchedules" | "runScheduleNow">;
   /** Bounded reads for the console (and the subtree requeue). */
   queries: typeof ConsoleQueriesLib;
+  /** The host website's side: `/api/v1` calls, API keys and webhook endpoints for the admin pages, the OpenAPI document. */
+  delivery: {
+    api: typeof DeliveryApiLib;
+    apikeys: Pick<typeof ApiKeysLib, "createApiKey" | "revokeApiKey" | "listApiKeys">;
+    webhooks: Pick<typeof WebhooksLib, "addWebhook" | "removeWebhook" | "listWebhooks" | "listDeliveries" | "redeliver">;
+    openApiDocument: typeof OpenApiLib.openApiDocument;
+    ApiRequestError: typeof DeliveryErrorsLib.ApiRequestError;
+  };
   operators: Operators;
   sessions: SessionCodec;
   log: Logger;

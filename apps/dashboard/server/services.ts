@@ -4,6 +4,11 @@ import * as jobs from "@fanout/jobs/jobs";
 import { clearLimitKey, limitHistory, networkGauges, overrideLimits } from "@fanout/jobs/limiter/gauges";
 import { readSeries } from "@fanout/jobs/metrics";
 import * as ops from "@fanout/jobs/ops";
+import * as deliveryApi from "@fanout/jobs/delivery/api";
+import { createApiKey, listApiKeys, revokeApiKey } from "@fanout/jobs/delivery/apikeys";
+import { ApiRequestError } from "@fanout/jobs/delivery/errors";
+import { openApiDocument } from "@fanout/jobs/delivery/openapi";
+import { addWebhook, listDeliveries, listWebhooks, redeliver, removeWebhook } from "@fanout/jobs/delivery/webhooks";
 import { listSchedules, runScheduleNow } from "@fanout/jobs/schedules";
 import { createOperators } from "@fanout/jobs/operators";
 import { createFastFailRedis, type RedisClient } from "@fanout/jobs/redis";
@@ -40,6 +45,10 @@ export async function createServices(env: ConsoleEnv, log: Logger): Promise<Cons
     limits: { networkGauges, limitHistory, overrideLimits, clearLimitKey },
     metrics: { readSeries },
     schedules: { listSchedules, runScheduleNow },
+    delivery: {
+      api: deliveryApi, apikeys: { createApiKey, revokeApiKey, listApiKeys },
+      webhooks: { addWebhook, removeWebhook, listWebhooks, listDeliveries, redeliver }, openApiDocument, ApiRequestError,
+    },
     operators: createOperators({ redis, keys: engine.keys, clock: engine.clock }),
     sessions: createSessionCodec(env.secrets),
     async close() {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { rotateSecrets, secretsStatus } from "@fanout/jobs/secrets";
 import { ApiKeyExistsError, createApiKey, listApiKeys, revokeApiKey } from "@fanout/jobs/delivery/apikeys";
 import { addWebhook, listDeliveries, listWebhooks, redeliver, removeWebhook } from "@fanout/jobs/delivery/webhooks";
 import { ConfigError } from "@fanout/jobs/env";
@@ -314,6 +315,25 @@ webhooks.command("redeliver").description("send a delivery again").argument("<de
   .action(async (deliveryId: string) => {
     const res = await withEngine((e) => redeliver(e, deliveryId, actor));
     output(json()).print(res, `queued ${res.jobId}`);
+  });
+
+const secrets = program.command("secrets").description("the key ring that seals tokens at rest (FANOUT_SECRET, FANOUT_SECRET_PREVIOUS)");
+secrets.command("status").description("how many stored tokens and webhook secrets each key sealed")
+  .action(async () => {
+    const st = await withEngine((e) => secretsStatus(e));
+    const line = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k}${k === st.currentKeyId ? " (current)" : ""}: ${n}`).join(", ") || "none";
+    output(json()).print(st, `current key ${st.currentKeyId}\ntokens: ${line(st.tokensByKey)}\nwebhook secrets: ${line(st.webhookSecretsByKey)}`);
+  });
+secrets.command("rotate")
+  .description("re-seal every stored token and webhook secret under FANOUT_SECRET (workers keep running); then FANOUT_SECRET_PREVIOUS can go")
+  .action(async () => {
+    const r = await withEngine((e) => rotateSecrets(e, actor));
+    output(json()).print(r, [
+      `re-sealed ${r.tokens} token(s) and ${r.webhooks} webhook secret(s) under key ${r.currentKeyId}`,
+      ...(r.unreadable.length ? [`${r.unreadable.length} token(s) sealed under a key not in the ring (set FANOUT_SECRET_PREVIOUS): ${r.unreadable.slice(0, 10).join(", ")}`] : []),
+      r.remaining === 0 ? "nothing is left under another key: FANOUT_SECRET_PREVIOUS can be dropped" : `${r.remaining} value(s) still under another key`,
+    ].join("\n"));
+    if (r.unreadable.length) process.exitCode = 1;
   });
 
 program.command("demo")

@@ -17,6 +17,7 @@ const FILES = {
   followersPage: new URL("./store/page-2.lua", import.meta.url),
   followersChanges: new URL("./store/changes-n.lua", import.meta.url),
   apiRate: new URL("./delivery/rate-1.lua", import.meta.url),
+  reseal: new URL("./reseal-1.lua", import.meta.url),
 } as const;
 
 export type ScriptName = keyof typeof FILES;

@@ -6,7 +6,7 @@ import type { Changes, FollowerPage } from "../store/followers.ts";
 import { startSync, SyncInputError } from "../sync.ts";
 import type { TreeDoc } from "../tree/tree.ts";
 import { takeApiRequest, verifyBearer, type RateVerdict } from "./apikeys.ts";
-import { RateLimitedError } from "./errors.ts";
+import { ApiRequestError, RateLimitedError } from "./errors.ts";
 import { ChangesQuery, ConnectBody, DisconnectQuery, FollowersQuery, SyncBody } from "./schemas.ts";
 
 /**
@@ -28,7 +28,9 @@ export async function runApi(engine: Engine, authorization: string | null | unde
     const body = await call({ key: who.name, actor: { name: `apikey:${who.name}`, via: "api" } });
     return { status: okStatus, body, headers: rateHeaders(rate) };
   } catch (err) {
-    const r = apiError(err);
+    const r = engine.redis.status !== "ready" && !(err instanceof ZodError) && !(err instanceof ApiRequestError)
+      ? { status: 503, body: { error: "redis unavailable: try again shortly" }, headers: { "retry-after": "5" } }
+      : apiError(err);
     if (r.status >= 500) engine.log.error({ err: (err as Error).message, stack: (err as Error).stack }, "api: internal error");
     return { ...r, headers: { ...(rate ? rateHeaders(rate) : {}), ...r.headers } };
   }
@@ -42,6 +44,7 @@ export function apiError(err: unknown): ApiResponse {
     const issue = err.issues[0];
     return out(400, issue?.message ?? "invalid input", issue?.path.length ? issue.path.join(".") : undefined);
   }
+  if (err instanceof ApiRequestError) return out(err.status, err.message);
   if (err instanceof InputError || err instanceof SyncInputError || err instanceof CursorError) return out(400, err.message);
   if (err instanceof NotFoundError) return out(404, err.message);
   if (err instanceof VersionGoneError) return out(410, err.message);

@@ -13,3 +13,11 @@ export class WebhookDeliveryError extends Error {
     this.name = "WebhookDeliveryError";
   }
 }
+
+/** A request the API refuses before it reaches a route's logic: wrong content type (415), too large (413), not JSON (400). */
+export class ApiRequestError extends Error {
+  constructor(message: string, readonly status: 400 | 413 | 415) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
