@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@fanout/testkit/free-port";
+import { startPostgres } from "@fanout/testkit/postgres";
 import { startRedisServer, type RedisServer } from "@fanout/testkit/redis-server";
 import { waitFor } from "@fanout/testkit/wait";
 import { withOperators } from "./operators.ts";
@@ -20,6 +21,8 @@ export interface StackInfo {
   redisUrl: string;
   prefix: string;
   simnetUrl: string;
+  /** The host website's PostgreSQL (the sink's target): a private server the stack started. */
+  pgUrl: string;
   admin: { name: string; password: string };
   /** Secrets the browser must never see (checked by the tests). */
   secrets: string[];
@@ -67,6 +70,8 @@ export async function startStack(): Promise<Stack> {
   try {
     const redis: RedisServer = await startRedisServer();
     stops.push(() => redis.stop());
+    const pg = await startPostgres();
+    stops.push(() => pg.stop());
     const home = await mkdtemp(join(tmpdir(), "fanout-e2e-"));
     stops.push(() => rm(home, { recursive: true, force: true }));
     const configPath = join(home, "fanout.config.mjs");
@@ -83,7 +88,7 @@ export async function startStack(): Promise<Stack> {
     const secret = randomBytes(32).toString("base64url");
     const env: Record<string, string> = {
       REDIS_URL: redis.url, FANOUT_PREFIX: `e2e-${randomUUID()}`, FANOUT_SECRET: secret, FANOUT_HOME: home,
-      SIMNET_URL: simnet.match, FANOUT_CONFIG: configPath, LOG_LEVEL: "info", FANOUT_METRICS_PORT: "0",
+      SIMNET_URL: simnet.match, FANOUT_CONFIG: configPath, LOG_LEVEL: "info", FANOUT_METRICS_PORT: "0", FANOUT_PG_URL: pg.url,
     };
     const consoleProc = await startProcess({
       name: "console", args: ["--conditions=@fanout/source", "--import", "tsx", "server.ts"], cwd: join(ROOT, "apps/dashboard"),
@@ -104,7 +109,7 @@ export async function startStack(): Promise<Stack> {
       (op) => op !== null, { timeoutMs: 30_000, what: "the first admin" });
 
     return {
-      url: consoleProc.match, redisUrl: redis.url, prefix: env.FANOUT_PREFIX ?? "", simnetUrl: simnet.match, admin,
+      url: consoleProc.match, redisUrl: redis.url, prefix: env.FANOUT_PREFIX ?? "", simnetUrl: simnet.match, pgUrl: pg.url, admin,
       secrets: [secret, admin.password], artifacts: ARTIFACTS, env, home,
       logs: ["console.log", "worker-1.log", "worker-2.log"].map((f) => join(ARTIFACTS, f)), stop,
     };

@@ -10,6 +10,7 @@ import { roleAllows } from "../lib/roles.ts";
 import { Fresh } from "./freshness.tsx";
 import { Empty, Panel } from "./panel.tsx";
 import { useConsoleSession } from "./providers.tsx";
+import { ConfirmButton } from "./ui/confirm.tsx";
 
 /** A secret shown once, right after it was made: copy it now, it is never shown again. */
 function ShownOnce({ label, value, onDismiss }: { label: string; value: string; onDismiss: () => void }) {
@@ -55,10 +56,9 @@ export function ApiKeysAdmin() {
                     <td className="r num muted">{formatDateTime(k.createdAt)}</td>
                     <td className="r num muted" data-testid="last-used">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</td>
                     <td className="r">
-                      <button type="button" className="btn btn-small btn-danger" disabled={revoke.isPending}
-                        onClick={() => { if (window.confirm(`Revoke API key ${k.name}? Calls with it fail at once.`)) revoke.mutate(k.name); }}>
-                        Revoke
-                      </button>
+                      <ConfirmButton label="Revoke" title={`Revoke API key ${k.name}`} className="btn btn-small btn-danger" disabled={revoke.isPending}
+                        testId={`revoke-${k.name}`} prepare={() => ({ message: "Calls with this key fail at once (401). This cannot be undone.", confirmLabel: "Revoke" })}
+                        onConfirm={() => revoke.mutate(k.name)} />
                     </td>
                   </tr>
                 ))}
@@ -105,8 +105,9 @@ export function WebhooksView() {
         {hooks.data?.endpoints.map((e) => (
           <Panel key={e.id} className="webhook-endpoint" title={<><code>{e.url}</code> <span className="muted small">{e.id}</span>{e.disabled ? <span className="pill pill-bad">disabled</span> : null}</>}
             actions={isAdmin ? (
-              <button type="button" className="btn btn-small btn-danger" disabled={remove.isPending}
-                onClick={() => { if (window.confirm(`Remove endpoint ${e.url}? Its pending deliveries are cancelled.`)) remove.mutate(e.id); }}>Remove</button>
+              <ConfirmButton label="Remove" title={`Remove endpoint ${e.url}`} className="btn btn-small btn-danger" disabled={remove.isPending}
+                testId={`remove-${e.id}`} prepare={() => ({ message: "No more events are sent to it; its pending deliveries are cancelled.", confirmLabel: "Remove" })}
+                onConfirm={() => remove.mutate(e.id)} />
             ) : null}>
             {e.disabledReason ? <p className="form-error">{e.disabledReason}</p> : null}
             {e.deliveries.length === 0 ? <Empty>No deliveries yet: events come when a sync settles or an account loses its token.</Empty> : (

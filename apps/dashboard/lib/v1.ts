@@ -25,7 +25,9 @@ const MAX_BODY = 64 * 1_024;
 export function v1Route(handler: (ctx: V1Ctx) => Promise<unknown>, okStatus = 200): RouteFn {
   return async (req, rc) => {
     const s = services();
-    const params = Object.fromEntries(Object.entries(await rc.params).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
+    // A route without dynamic segments gets no params at all.
+    const raw = ((await (rc as Partial<typeof rc> | undefined)?.params) ?? {});
+    const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
     const query = Object.fromEntries(req.nextUrl.searchParams);
     const r = await s.delivery.api.runApi(s.engine, req.headers.get("authorization"),
       (caller) => handler({ s, caller, req, params, query, body: () => readBody(s, req) }), okStatus);

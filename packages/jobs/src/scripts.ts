@@ -18,6 +18,8 @@ const FILES = {
   followersChanges: new URL("./store/changes-n.lua", import.meta.url),
   apiRate: new URL("./delivery/rate-1.lua", import.meta.url),
   reseal: new URL("./reseal-1.lua", import.meta.url),
+  scrubSamples: new URL("./delivery/scrub-1.lua", import.meta.url),
+  accountDisconnect: new URL("./disconnect-1.lua", import.meta.url),
 } as const;
 
 export type ScriptName = keyof typeof FILES;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Engine } from "../engine.ts";
 import { safeId } from "../keys.ts";
 import type { DeliveryPayload } from "./jobs.ts";
@@ -33,6 +34,7 @@ export async function emitAccountDisconnected(engine: Engine, network: string, a
   });
 }
 
+/** Derived from the account without naming it: ids travel into BullMQ's event streams, which a purge must not leave naming it. */
 export function disconnectedEventId(network: string, accountId: string, tokenVersion: number): string {
-  return `evt_disconnected_${safeId(network)}_${safeId(accountId)}_${tokenVersion}`;
+  return `evt_disconnected_${createHash("sha256").update(`${network}:${accountId}:${tokenVersion}`).digest("hex").slice(0, 24)}`;
 }

@@ -1,5 +1,7 @@
 import type { Engine } from "../engine.ts";
+import { safeId } from "../keys.ts";
 import { pageJobId, QUEUES } from "../queues.ts";
+import { runScript } from "../scripts.ts";
 import { publishSettled } from "../settle.ts";
 import { disconnectedEventId } from "./events.ts";
 import { sinkFor, sinkJobId } from "./sink.ts";
@@ -13,6 +15,8 @@ import { sinkFor, sinkJobId } from "./sink.ts";
  *  - its part of its recent syncs: the node's pages, staging set (follower ids), cursors and coverage, and its jobs
  *    (waiting, delayed, completed or failed; an open page is recorded failed "purged" so the tree still settles);
  *  - its account.disconnected events and their deliveries;
+ *  - its mentions in the tree documents' account lists, the queues' event streams (job ids name the account) and the
+ *    limiter's history samples (its token's windows);
  *  - its sink rows and sink version.
  * A page job running at this very moment may still write its page back (its tree node is then unknown and the page
  * is dropped by the tree; its staging write expires with the tree).
@@ -44,6 +48,8 @@ export async function purgeAccountData(engine: Engine, network: string, id: stri
   report.jobs += await purgeFailedIndex(engine, account);
   report.keys += await purgeLimiterWindows(engine, network, id);
   report.jobs += await purgeDisconnectedEvents(engine, network, id, tokenVersion);
+  await runScript(redis, "scrubSamples", [keys.limitHistory(network)], [`token.${id}.`, "keys"]);
+  await runScript(redis, "scrubSamples", [keys.errorSamples(network)], [JSON.stringify(account), "drop"]);
 
   const sink = sinkFor(engine, 1);
   if (sink) {
@@ -53,6 +59,8 @@ export async function purgeAccountData(engine: Engine, network: string, id: stri
       await sink.close();
     }
   }
+  // Last: every job removal above wrote a "removed" event naming the job.
+  await scrubEventStreams(engine, [`-${safeId(id)}-`, account]);
   return report;
 }
 
@@ -61,6 +69,7 @@ async function purgeNode(engine: Engine, treeId: string, network: string, id: st
   const { redis, keys } = engine;
   const node = `${network}:${id}`;
   let removed = 0;
+  let settled: string | null = null;
   let cursor: string | null = "0";
   const pages: string[] = [];
   while (cursor !== null) {
@@ -71,12 +80,19 @@ async function purgeNode(engine: Engine, treeId: string, network: string, id: st
       removed += await removeJob(engine, pageJobId(treeId, network, id, l.page));
       if (!OPEN.has(l.state)) continue;
       const r = await engine.tree.fail(treeId, node, l.page, { error: "account purged", kind: "cancelled" });
-      if (r.treeState) await publishSettled(engine, treeId, r.treeState);
+      settled = r.treeState ?? settled;
     }
   }
   for (let i = 0; i < pages.length; i += 500) await redis.hdel(keys.treeFailed(treeId), ...pages.slice(i, i + 500).map((p) => `${node}|${p}`));
   await redis.del(keys.treeNode(treeId, node), keys.treeLeaves(treeId, node), keys.treeStaging(treeId, node), keys.treeCursors(treeId, node), keys.treeCover(treeId, node));
   await redis.zrem(keys.treeNodes(treeId), node);
+  const listed = await redis.hget(keys.treeMeta(treeId), "accounts");
+  if (listed?.includes(node)) {
+    const rest = (JSON.parse(listed) as string[]).filter((a) => a !== node);
+    await redis.hset(keys.treeMeta(treeId), "accounts", JSON.stringify(rest));
+  }
+  // Announced once the node is gone, so the settled tree's document (and its webhook event) does not name the account.
+  if (settled) await publishSettled(engine, treeId, settled);
   return removed;
 }
 
@@ -135,6 +151,25 @@ async function purgeDisconnectedEvents(engine: Engine, network: string, id: stri
     }
   }
   return n;
+}
+
+/**
+ * BullMQ's event streams (capped at ~10,000 entries per queue) carry job ids, which name the account: its entries
+ * go. Read in pages, so the cost is bounded by the cap, not by history.
+ */
+async function scrubEventStreams(engine: Engine, needles: string[]): Promise<void> {
+  for (const q of QUEUES) {
+    const stream = engine.queues[q].keys.events;
+    if (!stream) continue;
+    let start = "-";
+    for (;;) {
+      const entries = (await engine.redis.xrange(stream, start, "+", "COUNT", 1_000)) as [string, string[]][];
+      const doomed = entries.filter(([, fields]) => fields.some((f) => needles.some((n) => f.includes(n)))).map(([eid]) => eid);
+      if (doomed.length) await engine.redis.xdel(stream, ...doomed);
+      if (entries.length < 1_000) break;
+      start = `(${entries[entries.length - 1]?.[0] ?? "+"}`;
+    }
+  }
 }
 
 function globEscape(s: string): string {
