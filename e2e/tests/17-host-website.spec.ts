@@ -192,6 +192,13 @@ test("the host website: API key, connect, sync, signed webhooks, followers, chan
     expect(audit.filter((e) => JSON.stringify(e).includes(masto.id)).map((e) => e.action)).toContain("disconnect-purge");
     expect((await treeDoc(engine, second.body.treeId)).state).not.toBe("unknown");
 
+    // The console disconnects too (an operator's action, audited): the token goes, the stored followers stay readable.
+    await page.goto(`/accounts?account=${encodeURIComponent(`facebook:${fb.id}`)}`);
+    await page.getByTestId("account-disconnect").click();
+    await confirmDialog(page);
+    await expect(page.getByTestId("account-connection")).toHaveText("disconnected");
+    expect((await api<Page>("GET", `/accounts/facebook:${encodeURIComponent(fb.id)}/followers?limit=1`)).body.count).toBe(fb.followers);
+
     // Revoking the key closes the API at once; removing the endpoint (in the console) stops the events.
     await page.goto("/apikeys");
     await page.getByTestId(`revoke-${keyName}`).click();

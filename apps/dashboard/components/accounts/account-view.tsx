@@ -108,6 +108,10 @@ function AccountActions({ doc }: { doc: AccountDoc }) {
     mutationFn: (on: boolean) => fetchJson<{ moved: number; whale: boolean }>("/api/whales", { method: "POST", body: { account: doc.account, whale: on }, csrf: session.csrf }),
     onSuccess: (r) => setNote(`${r.whale ? "moved to" : "moved out of"} the whale queue; ${r.moved} waiting job${r.moved === 1 ? "" : "s"} moved`), ...done,
   });
+  const disconnect = useMutation({
+    mutationFn: (purge: boolean) => fetchJson<{ removed: number; purged: boolean }>("/api/accounts/disconnect", { method: "POST", body: { account: doc.account, purge }, csrf: session.csrf }),
+    onSuccess: (r) => setNote(`disconnected; ${r.removed} waiting job${r.removed === 1 ? "" : "s"} removed${r.purged ? "; its data purged" : ""}`), ...done,
+  });
   if (!roleAllows(session.role, "operator")) return <span className="muted small">viewers cannot act</span>;
   return (
     <div className="row">
@@ -119,6 +123,16 @@ function AccountActions({ doc }: { doc: AccountDoc }) {
         prepare={() => ({ message: <p>Give priority <b>{priority}</b> to the <b className="num">{waiting}</b> waiting job{waiting === 1 ? "" : "s"} of <span className="mono">{doc.account}</span> (counted now; jobs that start meanwhile keep theirs).</p> })} />
       <ConfirmButton label={doc.whale ? "Move back from whales" : "Move to whale queue"} title="Whale queue" disabled={whale.isPending} onConfirm={() => whale.mutate(!doc.whale)}
         prepare={() => ({ message: <p>Move <span className="mono">{doc.account}</span> and its <b className="num">{waiting}</b> waiting job{waiting === 1 ? "" : "s"} {doc.whale ? "back to the default queue" : "to the whale queue"}?</p> })} />
+      {doc.connected ? (
+        <ConfirmButton label="Disconnect" title="Disconnect" className="btn btn-small btn-danger" disabled={disconnect.isPending} testId="account-disconnect"
+          onConfirm={() => disconnect.mutate(false)}
+          prepare={() => ({ message: <p>Drop the token of <span className="mono">{doc.account}</span> and its <b className="num">{waiting}</b> waiting job{waiting === 1 ? "" : "s"}. Its stored followers stay readable.</p>, confirmLabel: "Disconnect" })} />
+      ) : null}
+      {roleAllows(session.role, "admin") ? (
+        <ConfirmButton label="Purge…" title="Disconnect and purge" className="btn btn-small btn-danger" disabled={disconnect.isPending} testId="account-purge"
+          onConfirm={() => disconnect.mutate(true)}
+          prepare={() => ({ message: <p>Disconnect <span className="mono">{doc.account}</span> and delete everything Fanout holds of it: followers, change sets, sink rows, its jobs. Only the audit entry stays. This cannot be undone.</p>, confirmLabel: "Purge" })} />
+      ) : null}
     </div>
   );
 }
