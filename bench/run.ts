@@ -16,6 +16,7 @@ import * as limiterAdaptive from "./benches/limiter-adaptive.ts";
 import * as limiterKnown from "./benches/limiter-known.ts";
 import * as outage from "./benches/outage.ts";
 import * as simnet from "./benches/simnet.ts";
+import * as sink from "./benches/sink.ts";
 import * as soak from "./benches/soak.ts";
 import * as treeRead from "./benches/tree-read.ts";
 import * as whale from "./benches/whale.ts";
@@ -27,7 +28,7 @@ import { redisVersion } from "./lib/redis.ts";
 import { fmt } from "./lib/stats.ts";
 import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
 
-const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, outage, correctness, soak];
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, outage, sink, correctness, soak];
 /**
  * Benches that run only when named, besides soak-type ones: correctness is a check rather than a figure, and while
  * a reconnect can race a page being parked (the page then stays parked, see its results) it can wait out its

@@ -1,4 +1,7 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Pool, type PoolClient } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { Engine } from "../engine.ts";
 import { safeId } from "../keys.ts";
 import type { Logger } from "../log.ts";
@@ -17,7 +20,8 @@ import { ident, transaction } from "./pg.ts";
  *    removed ids, INSERT … SELECT unnest($3::text[]) the added ones, in chunks);
  *  - otherwise (first time, change sets expired, purged and re-synced) the account's rows are replaced: DELETE, then
  *    the whole version streamed in chunks.
- * Bulk rows go through `INSERT … SELECT unnest(…)` rather than COPY: pg-copy-streams is not a dependency.
+ * A full replacement streams the version with COPY (pg-copy-streams): after the DELETE in the same transaction no row
+ * can conflict, and COPY is several times faster than batched INSERTs. Change sets (small) use INSERT … ON CONFLICT.
  */
 export interface SinkResult { account: string; mode: "skip" | "changes" | "full"; version: string; inserted: number; deleted: number }
 
@@ -54,6 +58,20 @@ export function createPgSink(opts: { url: string; tables: SinkTables; chunk: num
         [network, accountId, ids.slice(i, i + chunk)]);
       n += r.rowCount ?? 0;
     }
+    return n;
+  }
+
+  /** Streams batches of ids into the table with COPY; resolves with the number of rows. */
+  async function copyIn(c: PoolClient, network: string, accountId: string, batches: AsyncIterable<string[]>): Promise<number> {
+    let n = 0;
+    const lead = `${copyText(network)}\t${copyText(accountId)}\t`;
+    async function* lines(): AsyncGenerator<string> {
+      for await (const ids of batches) {
+        n += ids.length;
+        yield ids.map((id) => `${lead}${copyText(id)}\n`).join("");
+      }
+    }
+    await pipeline(Readable.from(lines()), c.query(copyFrom(`COPY ${T} (network, account_id, follower_id) FROM STDIN`)));
     return n;
   }
 
@@ -100,8 +118,7 @@ export function createPgSink(opts: { url: string; tables: SinkTables; chunk: num
       }
       const deleted = (await c.query(`DELETE FROM ${T} WHERE network = $1 AND account_id = $2`, [network, accountId])).rowCount ?? 0;
       let pinned: VersionRef | null = null;
-      let inserted = 0;
-      for await (const ids of store.ids(network, accountId, { onVersion: (v) => { pinned = v; } })) inserted += await insert(c, network, accountId, ids);
+      const inserted = await copyIn(c, network, accountId, store.ids(network, accountId, { onVersion: (v) => { pinned = v; } }));
       const version = formatVersion(pinned ?? { n: cur.version, gen: cur.generation });
       await record(c, network, accountId, version);
       return { account, mode: "full", version, inserted, deleted };
@@ -118,6 +135,12 @@ export function createPgSink(opts: { url: string; tables: SinkTables; chunk: num
 
     close: () => pool.end(),
   };
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return are escaped. */
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+export function copyText(s: string): string {
+  return s.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch] ?? ch);
 }
 
 /** The sink of this engine's settings, or null when FANOUT_PG_URL is not set. */

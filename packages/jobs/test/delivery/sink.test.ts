@@ -5,7 +5,7 @@ import { startPostgres, type PostgresServer } from "@fanout/testkit/postgres";
 import { testRedisClient } from "@fanout/testkit/redis-client";
 import { tracesOf } from "@fanout/testkit/redis-traces";
 import { waitFor } from "@fanout/testkit/wait";
-import { createPgSink, sinkFor, type PgSink } from "../../src/delivery/sink.ts";
+import { copyText, createPgSink, sinkFor, type PgSink } from "../../src/delivery/sink.ts";
 import { addWebhook, listDeliveries } from "../../src/delivery/webhooks.ts";
 import { auditLog, disconnectAccount, setWhale, waitForTree } from "../../src/ops.ts";
 import { startSync } from "../../src/sync.ts";
@@ -132,5 +132,13 @@ describe("PostgreSQL sink and purge", () => {
     expect((await listDeliveries(h.engine, ep.id)).filter((d) => d.type === "account.disconnected")).toEqual([]);
     // the sync it was part of settles (its open page was recorded as purged)
     expect((await waitForTree(h.engine, treeId, { timeoutMs: 10_000 })).state).toBe("failed");
+  });
+});
+
+describe("COPY text format", () => {
+  it("escapes exactly backslash, tab, newline and carriage return", () => {
+    expect(copyText("12345")).toBe("12345");
+    expect(copyText("a\tb\\c\nd\re")).toBe("a\\tb\\\\c\\nd\\re");
+    expect(copyText("urn:li:person:Ab-9_")).toBe("urn:li:person:Ab-9_");
   });
 });
