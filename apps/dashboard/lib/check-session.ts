@@ -10,14 +10,13 @@ export class RedisUnavailableError extends Error {
 }
 
 /**
- * The session's operator, or null when the session ended. operators.checkSession also answers null when its
- * pipelined reads fail (a pipeline reports errors per command instead of throwing), so a Redis that stopped answering
- * would look like a sign-out: a null is believed only once Redis answers a PING; otherwise this throws.
+ * The session's operator, or null when the session ended (operator removed, role changed, signed out). A Redis that
+ * does not answer is not a sign-out: operators.checkSession throws then, and so does this, as RedisUnavailableError.
  */
 export async function checkOperator(s: ConsoleServices, session: Session): Promise<Operator | null> {
-  const operator = await s.operators.checkSession(session);
-  if (operator) return operator;
-  const health = await s.health();
-  if (!health.ok) throw new RedisUnavailableError(`redis unavailable: ${health.error ?? "no answer"}`);
-  return null;
+  try {
+    return await s.operators.checkSession(session);
+  } catch (err) {
+    throw new RedisUnavailableError(`redis unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -235,8 +235,11 @@ export function createOperators({ redis, keys, clock, loginLimit = { max: 5, win
     async checkSession(s: { name: string; sid: string; epoch: string }): Promise<Operator | null> {
       if (!NAME.test(s.name) || !/^[A-Za-z0-9_-]{8,64}$/.test(s.sid)) return null;
       const res = await redis.pipeline().hgetall(keys.operator(s.name)).exists(keys.revokedSession(s.sid)).exec();
-      const op = toOperator((res?.[0]?.[1] ?? {}) as Record<string, string>);
-      if (!op || op.epoch !== s.epoch || Number(res?.[1]?.[1] ?? 0) > 0) return null;
+      // A failed read is not a signed-out operator: raise it, so callers answer 503 and the session survives a blip.
+      const failed = res?.find(([err]) => err)?.[0];
+      if (!res || failed) throw failed ?? new Error("redis: no reply to the session check");
+      const op = toOperator((res[0]?.[1] ?? {}) as Record<string, string>);
+      if (!op || op.epoch !== s.epoch || Number(res[1]?.[1] ?? 0) > 0) return null;
       return publicView(op);
     },
 

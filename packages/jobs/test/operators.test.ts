@@ -3,6 +3,7 @@ import {
   checkPassword, createOperators, hashPassword, LastAdminError, OperatorExistsError, OperatorInputError, OperatorNotFoundError,
   parseAdminSpec, roleAllows, type Operators,
 } from "../src/operators.ts";
+import { Redis } from "ioredis";
 import { testRedis } from "./helpers.ts";
 
 type Ctx = Awaited<ReturnType<typeof testRedis>>;
@@ -84,6 +85,17 @@ describe("operators", () => {
     await ops.setRole("vic", "admin");
     await ops.removeOperator("root");
     expect((await ops.listOperators()).map((o) => `${o.name}:${o.role}`)).toEqual(["vic:admin"]);
+  });
+
+  it("a Redis that does not answer is an error, never a signed-out session", async () => {
+    const op = await ops.addOperator("ria", "ria-password", "operator");
+    const session = { name: "ria", sid: "session-0009", epoch: op.epoch };
+    // A fast-failing client on a port where nothing listens: each command fails at once (no offline queue).
+    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const cut = createOperators({ redis: dead, keys: ctx.keys, clock: { now: () => t } });
+    await expect(cut.checkSession(session)).rejects.toThrow();
+    dead.disconnect();
+    expect((await ops.checkSession(session))?.name).toBe("ria");
   });
 
   it("ends sessions on sign-out, on a new password and on removal", async () => {
