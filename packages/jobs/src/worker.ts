@@ -55,11 +55,20 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   const sink = names.includes("system") ? sinkFor(engine) : null;
   if (sink) engine.log.info({ applied: await sink.migrate() }, "postgres sink ready");
   const processDelivery = createDeliveryProcessor(engine, sink);
-  const processor = async (job: Job, token?: string) => {
+  let active = 0; // jobs in this process's hands right now, for the heartbeat
+  const dispatch = async (job: Job, token?: string) => {
     if (job.name === "followers.page") return processPage(job, token);
     if (job.name === SCHEDULE_TICK) return processTick(engine, job);
     if (isDeliveryJob(job.name)) return processDelivery(job as Job & { name: typeof job.name });
     throw new Error(`no processor for job type "${job.name}"`);
+  };
+  const processor = async (job: Job, token?: string) => {
+    active++;
+    try {
+      return await dispatch(job, token);
+    } finally {
+      active--;
+    }
   };
   const workers = names.map((q) => {
     const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
@@ -80,7 +89,6 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   });
 
   const beat = async () => {
-    const active = workers.reduce((n, w) => n + ((w as unknown as { running?: number }).running ?? 0), 0);
     const doc = { id, host: hostname(), pid: process.pid, queues: names, active, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: server?.port ?? null };
     const p = engine.redis.pipeline();
     p.set(engine.keys.worker(id), JSON.stringify(doc), "PX", (opts.heartbeatMs ?? 5_000) * 3);

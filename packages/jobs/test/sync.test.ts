@@ -95,6 +95,20 @@ describe("syncs through simnet over real HTTP", () => {
     expect((await followersOf(h.engine, "twitter:big")).sha256).toBe((await h.truth("twitter", "big")).sha256);
   });
 
+  it("each worker's heartbeat counts the jobs in its hands", async () => {
+    const inHand = async () => {
+      const ids = await h.engine.redis.zrange(h.engine.keys.workers(), 0, -1);
+      const docs = await Promise.all(ids.map((id) => h.engine.redis.get(h.engine.keys.worker(id))));
+      return docs.reduce((n, d) => n + (d ? (JSON.parse(d) as { active: number }).active : 0), 0);
+    };
+    await h.simnet.admin("PATCH", "/_simnet/config", { networks: { facebook: { latencyMs: { p50: 300, p99: 400 } } } });
+    const { treeId } = await startSync(h.engine, ["facebook:large"]);
+    await waitFor(inHand, (n) => n >= 1, { timeoutMs: 15_000, what: "a heartbeat with a job in hand" });
+    await h.simnet.admin("PATCH", "/_simnet/config", FAST);
+    expect((await waitForTree(h.engine, treeId, { timeoutMs: 60_000 })).state).toBe("done");
+    await waitFor(inHand, (n) => n === 0, { timeoutMs: 15_000, what: "a heartbeat with nothing in hand" });
+  });
+
   it("unknown tree ids answer unknown", async () => {
     expect((await treeDoc(h.engine, "t-never")).state).toBe("unknown");
   });
