@@ -21,7 +21,7 @@ export interface JobView {
 async function view(job: Job, state?: string): Promise<JobView> {
   return {
     id: job.id ?? "", queue: job.queueName, name: job.name, state: state ?? (await job.getState()), data: job.data,
-    priority: job.opts.priority ?? 0, attemptsMade: job.attemptsMade, attemptsStarted: job.attemptsStarted,
+    priority: job.priority, attemptsMade: job.attemptsMade, attemptsStarted: job.attemptsStarted,
     timestamp: job.timestamp, processedOn: job.processedOn ?? null, finishedOn: job.finishedOn ?? null,
     failedReason: job.failedReason || null, stacktrace: job.stacktrace ?? [],
     delayUntil: job.delay ? job.timestamp + job.delay : null,

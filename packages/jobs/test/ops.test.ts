@@ -55,6 +55,7 @@ describe("operator library API", () => {
     expect((await findJob(h.engine, id))?.view.queue).toBe("default");
     await expect(jobAction(h.engine, id, "retry", op)).rejects.toBeInstanceOf(InputError);
     expect((await jobAction(h.engine, id, "reprioritize", op, "high")).action).toBe("reprioritize");
+    expect((await findJob(h.engine, id))?.view.priority).toBe(1); // what the job holds now, not its options at enqueue
     await expect(listJobs(h.engine, "nope", "wait")).rejects.toThrow(/unknown queue/);
     await expect(listJobs(h.engine, "default", "weird")).rejects.toThrow(/unknown state/);
     await expect(jobDetail(h.engine, "missing")).rejects.toBeInstanceOf(NotFoundError);
