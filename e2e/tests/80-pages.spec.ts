@@ -15,6 +15,8 @@ const PAGES = [
   { path: "/workers", name: "workers", heading: "Workers" },
   { path: "/audit", name: "audit-admin", heading: "Audit log" },
   { path: "/operators", name: "operators", heading: "Operators" },
+  { path: "/webhooks", name: "webhooks-admin", heading: "Webhooks" },
+  { path: "/apikeys", name: "apikeys", heading: "API keys" },
 ] as const;
 
 /** After the stories the stack has history: every page, as an admin sees it, is live and screenshotted. */
