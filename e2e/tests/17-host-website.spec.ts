@@ -84,6 +84,12 @@ test("the host website: API key, connect, sync, signed webhooks, followers, chan
     expect(await api("POST", "/accounts", { network: "mastodon" })).toMatchObject({ status: 400 });
     expect((await fetch(`${stack.url}/api/v1/accounts`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "text/plain" }, body: "x" })).status).toBe(415);
 
+    // The OpenAPI document is public and describes every route.
+    const doc = (await (await fetch(`${stack.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual(["/api/v1/accounts", "/api/v1/accounts/{account}", "/api/v1/accounts/{account}/changes",
+      "/api/v1/accounts/{account}/followers", "/api/v1/syncs", "/api/v1/syncs/{treeId}"]);
+
     // Accounts: Mastodon and Facebook, and a Twitter account whose access token expires before its sync runs.
     const masto = await sim.create("mastodon", uid("host"), 730);
     const fb = await sim.create("facebook", uid("host"), 260);
