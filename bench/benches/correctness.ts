@@ -43,6 +43,9 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       tuning: {
         ...Object.fromEntries(NETWORKS.map((n) => [n, { timeoutMs: 2_000 }])),
         twitter: { timeoutMs: 2_000, limits: [{ scope: "token", max: 15, windowMs: 900, endpoint: "followers" }, { scope: "token", max: 900, windowMs: 900, endpoint: "profile" }] },
+        // Scaled like simnet's (timeScale 0.001): at the published 300 paging calls per 15 min, a 50,000-follower
+        // account (625 pages) waited two real 15-min windows and the sync outlived its 30-min deadline.
+        mastodon: { timeoutMs: 2_000, limits: [{ scope: "token", max: 300, windowMs: 300, aligned: true }, { scope: "token", max: 300, windowMs: 900, aligned: true, paging: true }] },
       },
     };
     return await withFanout(ctx, { tag: "correctness", simnetUrl: sim.url, config, workers: 2, connect: created }, async ({ engine }) => {

@@ -1,5 +1,6 @@
 import type { Keys } from "./keys.ts";
 import type { RedisClient } from "./redis.ts";
+import { runScript } from "./scripts.ts";
 import type { Vault } from "./vault.ts";
 
 /**
@@ -76,11 +77,20 @@ export function createAccounts({ redis, keys, vault, clock }: { redis: RedisClie
       cache.delete(`${network}:${id}`);
     },
 
-    async markDisconnected(network: string, id: string, reason: string): Promise<boolean> {
+    /**
+     * After a call with token `version` failed as unauthorized: "disconnected" (it was connected), "already", or
+     * "reconnected" when the token changed since that call read it (the account is left connected).
+     */
+    async markDisconnected(network: string, id: string, reason: string, version: number): Promise<"disconnected" | "already" | "reconnected"> {
       cache.delete(`${network}:${id}`);
-      const was = await redis.hget(keys.account(network, id), "connected");
-      await redis.hset(keys.account(network, id), { connected: "0", reason, disconnectedAt: String(clock.now()) });
-      return was === "1";
+      const res = Number(await runScript(redis, "accountDisconnect", [keys.account(network, id)], [version, reason, clock.now()]));
+      return res === 1 ? "disconnected" : res === 0 ? "already" : "reconnected";
+    },
+
+    /** Connected with a token newer than `version` (0: any token), read from Redis, not the cache. */
+    async reconnectedSince(network: string, id: string, version: number): Promise<boolean> {
+      const [connected, current] = await redis.hmget(keys.account(network, id), "connected", "tokenVersion");
+      return connected === "1" && Number(current ?? 0) > version;
     },
 
     async info(network: string, id: string): Promise<AccountInfo | null> {
@@ -102,21 +112,31 @@ export function createAccounts({ redis, keys, vault, clock }: { redis: RedisClie
       return existed === 1;
     },
 
-    /** Jobs waiting for this account to reconnect: `queue|jobId`. */
+    /**
+     * Jobs waiting for this account to reconnect, one ticket `queue|jobId` each. A ticket is claimed by removing it
+     * (claimParked answers true once): whoever claims it wakes the job (parking.ts).
+     */
     park: (network: string, id: string, queue: string, jobId: string) => redis.sadd(keys.parked(network, id), `${queue}|${jobId}`),
+    async parkedJobs(network: string, id: string): Promise<{ queue: string; jobId: string }[]> {
+      return (await redis.smembers(keys.parked(network, id))).map(parseTicket);
+    },
+    claimParked: async (network: string, id: string, queue: string, jobId: string): Promise<boolean> =>
+      (await redis.srem(keys.parked(network, id), `${queue}|${jobId}`)) === 1,
     async takeParked(network: string, id: string): Promise<{ queue: string; jobId: string }[]> {
       const k = keys.parked(network, id);
       const members = await redis.smembers(k);
       if (members.length) await redis.srem(k, ...members);
-      return members.map((m) => {
-        const i = m.indexOf("|");
-        return { queue: m.slice(0, i), jobId: m.slice(i + 1) };
-      });
+      return members.map(parseTicket);
     },
   };
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
+
+function parseTicket(m: string): { queue: string; jobId: string } {
+  const i = m.indexOf("|");
+  return { queue: m.slice(0, i), jobId: m.slice(i + 1) };
+}
 
 /** `NETWORK:ID` → parts; the id may itself contain ':'. */
 export function parseAccount(account: string): { network: string; id: string } | null {

@@ -2,6 +2,7 @@ import type { Job } from "bullmq";
 import { parseAccount } from "./accounts.ts";
 import { purgeAccountData } from "./delivery/purge.ts";
 import type { Engine } from "./engine.ts";
+import { resumeParked } from "./parking.ts";
 import { parsePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, PRIORITIES, QUEUES, type QueueName } from "./queues.ts";
 import { publishSettled } from "./settle.ts";
@@ -131,17 +132,8 @@ export async function connectAccount(engine: Engine, account: string, token: str
   if (!token || token.length > 8_192 || /\s/.test(token)) throw new InputError("the token must be 1–8192 characters without spaces");
   await engine.accounts.connect(network, id, token, refreshToken);
   await markConnected(engine, `${network}:${id}`);
-  let resumed = 0;
-  for (const { queue, jobId } of await engine.accounts.takeParked(network, id)) {
-    if (!isQueueName(queue)) continue;
-    const job = await engine.queues[queue].getJob(jobId);
-    if (!job || !(await job.isDelayed())) continue;
-    const p = parsePayload("followers.page", job.data);
-    await engine.tree.setState(p.treeId, `${p.network}:${p.accountId}`, p.page, "pending");
-    await job.updateData({ ...p, authRetried: false });
-    await job.promote();
-    resumed++;
-  }
+  // After the token: a processor parking meanwhile sees it and wakes its own job (parking.ts).
+  const resumed = await resumeParked(engine, network, id);
   await audit(engine, actor, "connect", { account: `${network}:${id}`, resumed });
   return { account: `${network}:${id}`, connected: true, resumed };
 }
@@ -270,7 +262,7 @@ export async function setWhale(engine: Engine, account: string, on: boolean, act
     if (job.queueName === target) continue;
     const delayedUntil = (await job.getState()) === "delayed" ? job.timestamp + (job.delay || (job.opts.delay ?? 0)) : 0;
     await engine.queues[target].add(job.name, job.data, {
-      jobId: job.id, ...(job.opts.priority ? { priority: job.opts.priority } : {}),
+      jobId: job.id, ...(job.priority ? { priority: job.priority } : {}),
       ...(delayedUntil > engine.clock.now() ? { delay: delayedUntil - engine.clock.now() } : {}),
     });
     await job.remove();

@@ -21,6 +21,9 @@ export interface PagingPlan {
 
 export interface PagingConfig { style: PagingStyle; window: number; maxPages: number }
 
+/** Pages in a row answering with their own cursor that are asked again, before the cursor counts as a loop. */
+export const MAX_CURSOR_REPEATS = 3;
+
 /** The first job of an account: its size call where the network has one and pages carry no total, else page one. */
 export function firstPage(base: Omit<PagePayload, "page" | "cursor" | "offset" | "mode" | "window" | "authRetried">, style: PagingStyle, window: number, sizeFirst = false): PagePayload {
   const start = { ...base, cursor: null, offset: 0, window, authRetried: false };
@@ -45,10 +48,17 @@ export function planNext(p: PagePayload, page: Page, cfg: PagingConfig, pagesSoF
 
   if (p.mode === "cursor") {
     if (page.next === null) return { successors: [], nextCursor: null, stopIfNoNew: false };
-    if (page.next === p.cursor) return { successors: [], nextCursor: null, stopIfNoNew: false, anomaly: "repeated cursor: paging stopped" };
+    const { repeats = 0, ...rest } = p;
+    if (page.next === p.cursor && repeats >= MAX_CURSOR_REPEATS) return { successors: [], nextCursor: null, stopIfNoNew: false, anomaly: "repeated cursor: paging stopped" };
     const index = Number(p.page.slice(1)) + 1;
     if (index >= cfg.maxPages) return { successors: [], nextCursor: null, stopIfNoNew: false, anomaly: `page cap of ${cfg.maxPages} reached: paging stopped` };
-    return { successors: [{ ...p, page: `p${index}`, cursor: page.next, authRetried: false }], nextCursor: page.next, stopIfNoNew: false };
+    if (page.next === p.cursor) {
+      // A page naming its own cursor as the next one is a loop, or a short page holding only the item the API
+      // repeated from the previous page (overlap): asking the same cursor again moves on then. Only a cursor that
+      // keeps repeating ends paging (leaf-8.lua's repeated-cursor check is not asked for these retries).
+      return { successors: [{ ...rest, page: `p${index}`, authRetried: false, repeats: repeats + 1 }], nextCursor: null, stopIfNoNew: false };
+    }
+    return { successors: [{ ...rest, page: `p${index}`, cursor: page.next, authRetried: false }], nextCursor: page.next, stopIfNoNew: false };
   }
 
   if (pagesSoFar >= cfg.maxPages) return { successors: [], nextCursor: null, stopIfNoNew: false, anomaly: `page cap of ${cfg.maxPages} reached: paging stopped` };

@@ -30,6 +30,8 @@ export const jobs = {
     authRetried: z.boolean().default(false),
     /** Offset paging: the total the first page reported. A later page's total minus this is how far the list shifted. */
     total0: z.number().int().min(0).optional(),
+    /** Cursor paging: how many pages in a row answered with their own cursor as the next one (paging.ts). */
+    repeats: z.number().int().min(1).max(100).optional(),
   }).strict(),
 } as const;
 

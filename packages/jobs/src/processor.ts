@@ -8,6 +8,7 @@ import { coverStart, planNext } from "./paging.ts";
 import { parsePayload, PayloadError, type PagePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, type QueueName } from "./queues.ts";
 import type { ProcessObserver } from "./metrics.ts";
+import { parkJob, type ParkingHooks } from "./parking.ts";
 import { publishSettled } from "./settle.ts";
 import { markSynced } from "./trickle.ts";
 
@@ -17,9 +18,9 @@ import { markSynced } from "./trickle.ts";
  * reconnects | retried with backoff (transient) | failed for good (permanent, or out of attempts).
  */
 type Outcome = { ids: number; successors: number } | { skipped: string };
-interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number }
+interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number; hooks: ParkingHooks }
 
-export function createPageProcessor(engine: Engine, signal?: AbortSignal, observer?: ProcessObserver) {
+export function createPageProcessor(engine: Engine, signal?: AbortSignal, observer?: ProcessObserver, hooks: ParkingHooks = {}) {
   let paused = { at: 0, set: new Set<string>() };
   const pausedNetworks = async (): Promise<Set<string>> => {
     if (engine.clock.now() - paused.at > 1_000) paused = { at: engine.clock.now(), set: new Set(await engine.redis.smembers(engine.keys.networkPaused())) };
@@ -56,7 +57,7 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
       await failLeaf(engine, job, p, node, `unknown network ${p.network}`, "permanent");
       throw new UnrecoverableError(`unknown network ${p.network}`);
     }
-    const ctx: Ctx = { engine, net, job, token, p, node, tokenVersion: 0 };
+    const ctx: Ctx = { engine, net, job, token, p, node, tokenVersion: 0, hooks };
     if ((await pausedNetworks()).has(p.network)) return delay(ctx, 2_000);
     const tokens = await engine.accounts.tokens(p.network, p.authAccount);
     if (!tokens) return park(ctx, "account not connected");
@@ -249,8 +250,11 @@ async function handleFailure(ctx: Ctx, err: unknown, probe: boolean): Promise<ne
         return delay(ctx, net.authRetryDelayMs);
       }
       const reason = `${err.code ?? "auth"}: ${err.message}`;
+      await ctx.hooks.beforeDisconnect?.(job);
+      const marked = await engine.accounts.markDisconnected(p.network, p.authAccount, reason, ctx.tokenVersion);
+      if (marked === "reconnected") return delay(ctx, 0); // a new token landed since this call read its own
       // Issue 12: the host hears of a lost authorization once per connection (event id from the token version).
-      if (await engine.accounts.markDisconnected(p.network, p.authAccount, reason)) await emitAccountDisconnected(engine, p.network, p.authAccount, reason, ctx.tokenVersion);
+      if (marked === "disconnected") await emitAccountDisconnected(engine, p.network, p.authAccount, reason, ctx.tokenVersion);
       return park(ctx, err.message);
     }
     case "permanent": {
@@ -275,11 +279,9 @@ async function delay({ engine, job, token, p, node }: Ctx, waitMs: number): Prom
   throw new DelayedError(`waiting ${Math.ceil(waitMs)} ms`);
 }
 
-/** Kept, not retried and not failed: the job sleeps in the delayed set until the account reconnects. */
-async function park({ engine, job, token, p, node }: Ctx, reason: string): Promise<never> {
-  await engine.accounts.park(p.network, p.authAccount, job.queueName, job.id ?? "");
-  await engine.tree.setState(p.treeId, node, p.page, "parked");
-  await job.moveToDelayed(engine.clock.now() + engine.settings.parkMs, token);
+/** Kept, not retried and not failed: the job sleeps in the delayed set until the account reconnects (parking.ts). */
+async function park({ engine, job, token, p, tokenVersion, hooks }: Ctx, reason: string): Promise<never> {
+  await parkJob(engine, job, token, p, tokenVersion, hooks);
   throw new DelayedError(`parked: ${reason}`);
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { firstPage, planNext } from "../src/paging.ts";
+import { firstPage, MAX_CURSOR_REPEATS, planNext } from "../src/paging.ts";
 import type { Page } from "../src/networks/types.ts";
+import type { PagePayload } from "../src/payloads.ts";
 
 const base = { treeId: "t1", network: "linkedin", accountId: "a", authAccount: "a", pageSize: 50 };
 const page = (n: number, extra: Partial<Page> = {}): Page => ({ ids: Array.from({ length: n }, (_, i) => `id${i}`), next: null, total: null, rate: null, ...extra });
@@ -15,11 +16,22 @@ describe("planNext", () => {
     expect(planNext(p0, page(100, { next: null }), { ...cfg, style: "cursor" }, 0).successors).toEqual([]);
   });
 
-  it("a cursor that repeats the current one ends paging with an anomaly", () => {
-    const p1 = { ...firstPage({ ...base, network: "twitter" }, "cursor", 1), page: "p1", cursor: "same" };
-    const plan = planNext(p1, page(1, { next: "same" }), { ...cfg, style: "cursor" }, 1);
-    expect(plan.successors).toEqual([]);
-    expect(plan.anomaly).toMatch(/repeated cursor/);
+  it("a cursor that repeats the current one is asked again, then ends paging with an anomaly if it keeps repeating", () => {
+    let p: PagePayload = { ...firstPage({ ...base, network: "twitter" }, "cursor", 1), page: "p1", cursor: "same" };
+    // one repeat: a short page holding only the item the API repeated from the previous page; asked again
+    for (let i = 1; i <= MAX_CURSOR_REPEATS; i++) {
+      const plan = planNext(p, page(1, { next: "same" }), { ...cfg, style: "cursor" }, i);
+      expect(plan).toMatchObject({ nextCursor: null, successors: [{ page: `p${i + 1}`, cursor: "same", repeats: i }] });
+      expect(plan.anomaly).toBeUndefined();
+      p = plan.successors[0] ?? p;
+    }
+    const stop = planNext(p, page(1, { next: "same" }), { ...cfg, style: "cursor" }, MAX_CURSOR_REPEATS + 1);
+    expect(stop.successors).toEqual([]);
+    expect(stop.anomaly).toMatch(/repeated cursor/);
+    // progress resets the count
+    const moved = planNext(p, page(5, { next: "other" }), { ...cfg, style: "cursor" }, MAX_CURSOR_REPEATS + 1);
+    expect(moved.successors[0]).toMatchObject({ cursor: "other" });
+    expect(moved.successors[0]?.repeats).toBeUndefined();
   });
 
   it("known total: the first page fans out every remaining page at once", () => {
