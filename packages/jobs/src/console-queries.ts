@@ -1,8 +1,7 @@
 import type { Job } from "bullmq";
 import type { Engine } from "./engine.ts";
 import type { FailedEntry, FailedFilter } from "./jobs.ts";
-import { audit, InputError, NotFoundError, requireAccount, type Actor } from "./ops.ts";
-import { parsePayload } from "./payloads.ts";
+import { audit, InputError, NotFoundError, persistTree, requireAccount, rerunFailedPage, type Actor } from "./ops.ts";
 import { isQueueName, pageJobId, QUEUES, type QueueName } from "./queues.ts";
 
 /**
@@ -180,31 +179,14 @@ export async function requeueNode(engine: Engine, treeId: string, node: string, 
   let requeued = 0;
   for (;;) {
     const failed = await failedOfNode(engine, treeId, node, 500);
-    const runnable = failed.filter((f) => f.payload);
-    for (const f of runnable) {
-      const p = parsePayload("followers.page", f.payload);
-      await engine.tree.requeue(treeId, node, f.page);
-      const queueName: QueueName = f.queue && isQueueName(f.queue) ? f.queue : "default";
-      const jobId = pageJobId(p.treeId, p.network, p.accountId, p.page);
-      const job: Job | undefined = await engine.queues[queueName].getJob(jobId);
-      if (job && (await job.isFailed())) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
-      else if (!job) await engine.queues[queueName].add("followers.page", { ...p, authRetried: false }, { jobId });
-      requeued++;
-    }
-    if (runnable.length < 500) break;
+    let ran = 0;
+    for (const f of failed) if (await rerunFailedPage(engine, treeId, { ...f, node })) ran++;
+    requeued += ran;
+    if (ran < 500) break;
   }
-  if (requeued) await persistNode(engine, treeId, node);
+  if (requeued) await persistTree(engine, treeId, [node]);
   await audit(engine, actor, "requeue-node", { treeId, node, requeued });
   return { treeId, node, requeued };
-}
-
-/** The tree-level keys and this node's keys lose their expiry: a settled tree that runs again must not expire under it. */
-async function persistNode(engine: Engine, treeId: string, node: string): Promise<void> {
-  const { keys } = engine;
-  const p = engine.redis.pipeline();
-  for (const k of [keys.treeMeta(treeId), keys.treeCounts(treeId), keys.treeNodes(treeId), keys.treeFailed(treeId)]) p.persist(k);
-  for (const k of [keys.treeNode(treeId, node), keys.treeLeaves(treeId, node), keys.treeStaging(treeId, node), keys.treeCursors(treeId, node), keys.treeCover(treeId, node)]) p.persist(k);
-  await p.exec();
 }
 
 export interface QueueThroughput { queue: QueueName; completed: MinuteCounts; failed: MinuteCounts }

@@ -88,32 +88,37 @@ export async function waitForTree(engine: Engine, treeId: string, opts: { timeou
 export async function requeueTree(engine: Engine, treeId: string, actor: Actor = CLI): Promise<{ treeId: string; requeued: number }> {
   const meta = await engine.tree.meta(treeId);
   if (!meta.state) throw new NotFoundError(`unknown tree ${treeId}`);
-  const failed = await engine.tree.failedLeaves(treeId);
   let requeued = 0;
-  for (const f of failed) {
-    if (!f.payload) continue;
-    const p = parsePayload("followers.page", f.payload);
-    await engine.tree.requeue(treeId, f.node, f.page);
-    const queueName: QueueName = f.queue && isQueueName(f.queue) ? f.queue : "default";
-    const queue = engine.queues[queueName];
-    const jobId = pageJobId(p.treeId, p.network, p.accountId, p.page);
-    const job: Job | undefined = await queue.getJob(jobId);
-    if (job && (await job.isFailed())) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
-    else if (!job) await queue.add("followers.page", { ...p, authRetried: false }, { jobId });
-    requeued++;
-  }
+  for (const f of await engine.tree.failedLeaves(treeId)) if (await rerunFailedPage(engine, treeId, f)) requeued++;
   if (requeued) await persistTree(engine, treeId);
   await audit(engine, actor, "requeue-tree", { treeId, requeued });
   return { treeId, requeued };
 }
 
-/** A tree running again must not expire under it. */
-async function persistTree(engine: Engine, treeId: string): Promise<void> {
+/**
+ * One failed page runs again: its leaf goes back to pending, and its job is retried (fresh attempts) or, when BullMQ
+ * no longer keeps it, added again under its deterministic id. False for a leaf without a payload (nothing to run).
+ */
+export async function rerunFailedPage(engine: Engine, treeId: string, f: { node: string; page: string; payload?: unknown; queue?: string | null }): Promise<boolean> {
+  if (!f.payload) return false;
+  const p = parsePayload("followers.page", f.payload);
+  await engine.tree.requeue(treeId, f.node, f.page);
+  const queueName: QueueName = f.queue && isQueueName(f.queue) ? f.queue : "default";
+  const queue = engine.queues[queueName];
+  const jobId = pageJobId(p.treeId, p.network, p.accountId, p.page);
+  const job: Job | undefined = await queue.getJob(jobId);
+  if (job && (await job.isFailed())) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+  else if (!job) await queue.add("followers.page", { ...p, authRetried: false }, { jobId });
+  return true;
+}
+
+/** A tree (or some of its nodes) running again must not expire under it: the tree's keys and the nodes' keys lose their TTL. */
+export async function persistTree(engine: Engine, treeId: string, nodes?: string[]): Promise<void> {
   const { keys } = engine;
-  const nodes = await engine.redis.zrange(keys.treeNodes(treeId), 0, -1);
+  const which = nodes ?? await engine.redis.zrange(keys.treeNodes(treeId), 0, -1);
   const p = engine.redis.pipeline();
   for (const k of [keys.treeMeta(treeId), keys.treeCounts(treeId), keys.treeNodes(treeId), keys.treeFailed(treeId)]) p.persist(k);
-  for (const n of nodes) for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n), keys.treeCover(treeId, n)]) p.persist(k);
+  for (const n of which) for (const k of [keys.treeNode(treeId, n), keys.treeLeaves(treeId, n), keys.treeStaging(treeId, n), keys.treeCursors(treeId, n), keys.treeCover(treeId, n)]) p.persist(k);
   await p.exec();
 }
 
