@@ -64,31 +64,29 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
     ctx.tokenVersion = tokens.version;
     const call = { token: tokens.token, ...(signal ? { signal } : {}) };
 
-    // Running first, then the limiter, then the call: nothing stands between a charge and the request it admits,
-    // so the API sees calls spread as the sliding log spread them.
-    const started = await engine.tree.setState(p.treeId, node, p.page, "running");
+    // The leaf goes running while the limiter decides: two slots, so two scripts, but one round trip (issue 11).
+    // Nothing stands between a charge and the request it admits, so the API sees calls spread as the sliding log
+    // spread them. A page of an expired tree (or one never registered) costs one unused charge, then does nothing.
+    const acquire = () => engine.limiter.acquire(net.limits, callShape(p), job.queueName === "trickle" ? engine.settings.trickle.share : 1);
+    const [started, first] = await Promise.all([engine.tree.setState(p.treeId, node, p.page, "running"), acquire()]);
     if (started.nodeState === "orphan" || started.nodeState === "unknown") return { skipped: `tree ${started.nodeState}` };
-    let probe: boolean;
-    for (let tries = 0; ; tries++) {
-      const verdict = await engine.limiter.acquire(net.limits, callShape(p), job.queueName === "trickle" ? engine.settings.trickle.share : 1);
-      if (verdict.go) { probe = verdict.probe; break; }
-      if (verdict.waitMs <= engine.settings.inlineWaitMs && tries < 8) {
-        await sleep(verdict.waitMs);
-        continue;
-      }
-      return delay(ctx, verdict.waitMs);
+    let verdict = first;
+    for (let tries = 0; !verdict.go; tries++) {
+      if (verdict.waitMs > engine.settings.inlineWaitMs || tries >= 8) return delay(ctx, verdict.waitMs);
+      await sleep(verdict.waitMs);
+      verdict = await acquire();
     }
+    const probe = verdict.probe;
 
     try {
+      // The limiter hears of the call (breaker, rate headers) while the page is stored: one round trip, not two.
       if (p.mode === "size") {
         if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
         const { total, rate } = await net.client.fetchTotal(p.accountId, call);
-        await afterCall(ctx, rate);
-        return storeSize(ctx, total);
+        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate)]))[0];
       }
       const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, call);
-      await afterCall(ctx, page.rate);
-      return storePage(ctx, page);
+      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate)]))[0];
     } catch (err) {
       return handleFailure(ctx, err, probe);
     }

@@ -124,9 +124,13 @@ function readRate(spec: ResponseSpec, headers: HeaderMap, now: number): RateObse
 
 type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/** `\s` is the set trim() removes, so "no non-blank character" is exactly `trim() === ""`. */
+const NON_BLANK = /\S/;
+
 function parseJson(raw: RawResponse): Parsed {
   const type = raw.headers["content-type"];
-  if (raw.body.trim() === "") return { ok: false, reason: "empty body" };
+  // A page body is tens of KB: find its first non-blank character (the first one, for JSON) rather than trim a copy.
+  if (!NON_BLANK.test(raw.body)) return { ok: false, reason: "empty body" };
   if (type !== undefined && !/json/i.test(type)) return { ok: false, reason: `content type ${type.split(";")[0] ?? type}` };
   try {
     return { ok: true, value: JSON.parse(raw.body) };

@@ -58,14 +58,20 @@ async function build(deps: { redis: RedisClient; keys: Keys; clock: { now(): num
   const [cadd, crem, cinfo] = (["add", "rem", "info"] as const).map((p) => keys.followersChange(network, accountId, n, p)) as [string, string, string];
   await redis.del(vnew, cadd, crem, cinfo); // leftovers of a build that died
 
-  // The staged SET lives in the tree's slot: the copy goes through this process, a chunk at a time.
+  // The staged SET lives in the tree's slot. A single Redis copies it itself, a chunk per call (issue 11: through the
+  // worker, every id crossed the network twice more and cost more CPU than the page that fetched it); a cluster
+  // cannot run one script over two slots, so there the copy goes through this process, a chunk at a time.
   const staging = keys.treeStaging(treeId, `${network}:${accountId}`);
   let cursor = "0";
   let chunks = 0;
   do {
-    const [next, ids] = await redis.sscan(staging, cursor, "COUNT", CHUNK);
-    cursor = next;
-    if (ids.length) await redis.zadd(vnew, ...ids.flatMap((id) => ["0", id]));
+    if (redis.isCluster) {
+      const [next, ids] = await redis.sscan(staging, cursor, "COUNT", CHUNK);
+      cursor = next;
+      if (ids.length) await redis.zadd(vnew, ...ids.flatMap((id) => ["0", id]));
+    } else {
+      cursor = String(await runLua(redis, "followersCopy", [staging, vnew], [cursor, CHUNK]));
+    }
     if (++chunks % 20 === 0) await keepLock();
   } while (cursor !== "0");
 

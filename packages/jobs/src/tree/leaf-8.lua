@@ -86,11 +86,21 @@ if op == "register" then
   if not old then move(nil, ARGV[5]) end
 elseif op == "state" then
   if not old then return { "orphan", "", 0, {} } end
-  if old ~= "done" and old ~= ARGV[5] then move(old, ARGV[5]) end
+  if old == "done" or old == ARGV[5] then return { call("HGET", node, "state") or "", "", 0, {} } end
+  move(old, ARGV[5])
+  -- The page is open (every state this op sets is): its node cannot have finished, so check_node's count of open
+  -- pages is not needed (issue 11: this op runs before every call).
+  local state = call("HGET", node, "state") or ""
+  if state == "pending" then
+    call("HSET", node, "state", "running")
+    state = "running"
+  end
+  return { state, "", 0, {} }
 elseif op == "done" then
   if not old then return { "orphan", "", 0, {} } end
   local nsucc = tonumber(ARGV[10])
   local registered = {}
+  local listed = false -- the successors were checked one by one already
   if old ~= "done" then
     local first = 11 + nsucc
     if ARGV[9] ~= "" then
@@ -114,7 +124,9 @@ elseif op == "done" then
           call("HINCRBY", node, "pending", 1)
           call("HINCRBY", counts, "pending", 1)
         end
+        registered[#registered + 1] = ARGV[i]
       end
+      listed = true
     end
     if old == "failed" then call("HDEL", failed, nodeId .. "|" .. leaf) end
     move(old, "done")
@@ -125,8 +137,10 @@ elseif op == "done" then
       call("HSETNX", node, "total0", ARGV[6])
     end
   end
-  for i = 11, 10 + nsucc do
-    if call("HEXISTS", leaves, ARGV[i]) == 1 then registered[#registered + 1] = ARGV[i] end
+  if not listed then
+    for i = 11, 10 + nsucc do
+      if call("HEXISTS", leaves, ARGV[i]) == 1 then registered[#registered + 1] = ARGV[i] end
+    end
   end
   local ns, ts = check_node()
   return { ns, ts, added, registered }
