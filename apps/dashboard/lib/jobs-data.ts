@@ -32,7 +32,8 @@ export function accountOf(data: unknown): string | null {
   return typeof d.network === "string" && typeof d.accountId === "string" ? `${d.network}:${d.accountId}` : null;
 }
 
-export const PRIORITY_NAMES: Record<number, string> = { 1: "high", 5: "normal", 10: "low" };
+/** 2, 6 and 11 are a fan-out's pages: one step behind their sync's priority (processor.ts). */
+export const PRIORITY_NAMES: Record<number, string> = { 1: "high", 2: "high (fan-out)", 5: "normal", 6: "normal (fan-out)", 10: "low", 11: "low (fan-out)" };
 export const priorityName = (p: number): string => PRIORITY_NAMES[p] ?? (p ? String(p) : "—");
 
 /** How many jobs an audit entry says it touched, whatever the action called them. */

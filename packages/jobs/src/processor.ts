@@ -139,10 +139,14 @@ async function launch(ctx: Ctx, successors: PagePayload[], res: { nodeState: str
   if (go.length) {
     const from: QueueName = isQueueName(job.queueName) ? job.queueName : "default";
     const queue = engine.queues[await engine.whales.route(node, from)];
+    // A fan-out (LinkedIn's known-size pages, a window's first pages) queues one step behind its sync's priority, so
+    // the next page of a sequential cursor chain at that priority is not stuck behind thousands of them; the job's
+    // current priority (an operator may have changed it) is what its successors inherit.
+    const priority = job.priority > 0 && go.length > 1 ? job.priority + 1 : job.priority;
     for (let i = 0; i < go.length; i += 1_000) {
       await queue.addBulk(go.slice(i, i + 1_000).map((s) => ({
         name: "followers.page", data: s,
-        opts: { jobId: pageJobId(s.treeId, s.network, s.accountId, s.page), ...(job.opts.priority ? { priority: job.opts.priority } : {}) },
+        opts: { jobId: pageJobId(s.treeId, s.network, s.accountId, s.page), ...(priority ? { priority } : {}) },
       })));
     }
   }
