@@ -10,10 +10,12 @@ import os from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServer } from "@fanout/testkit/redis-server";
+import * as consoleBench from "./benches/console.ts";
 import * as correctness from "./benches/correctness.ts";
 import * as engineCost from "./benches/engine-cost.ts";
 import * as limiterAdaptive from "./benches/limiter-adaptive.ts";
 import * as limiterKnown from "./benches/limiter-known.ts";
+import * as memory from "./benches/memory.ts";
 import * as outage from "./benches/outage.ts";
 import * as simnet from "./benches/simnet.ts";
 import * as sink from "./benches/sink.ts";
@@ -28,7 +30,7 @@ import { redisVersion } from "./lib/redis.ts";
 import { fmt } from "./lib/stats.ts";
 import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
 
-const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, outage, sink, correctness, soak];
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, sink, correctness, soak];
 /**
  * Benches that run only when named, besides soak-type ones: correctness is a check rather than a figure, and while
  * a reconnect can race a page being parked (the page then stays parked, see its results) it can wait out its

@@ -3,7 +3,8 @@ import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { commandStats, diffCommands, perUnit, round, totalCommands, wipePrefix } from "../lib/redis.ts";
 import { percentile } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
-import { benchEngine, type BenchEngine } from "../lib/workers.ts";
+import { buildTree } from "../lib/tree-build.ts";
+import { benchEngine } from "../lib/workers.ts";
 
 /**
  * Tree reads (issues 6 and 11): `treeDoc` (what `fanout tree` and the console print) and `engine.tree.children` (one
@@ -16,39 +17,6 @@ export const title = "treeDoc / children cost on a 100-node vs a 100,000-node tr
 
 const FAILED = 50;
 const PAGE = 50;
-
-async function build(engine: BenchEngine, treeId: string, nodes: number): Promise<void> {
-  const ids = Array.from({ length: nodes }, (_, i) => `twitter:acct${i}`);
-  for (let i = 0; i < nodes; i += 20_000) {
-    // create() takes the whole node list; build big trees in one call per 20,000 so one MULTI stays bounded.
-    const slice = ids.slice(i, i + 20_000).map((node) => ({ node, firstLeaf: "s0" }));
-    if (i === 0) await engine.tree.create(treeId, slice, { accounts: "[]", priority: "normal" });
-    else await appendNodes(engine, treeId, slice, i);
-  }
-  const done = ids.filter((_, i) => i % 10 === 1);
-  for (let i = 0; i < done.length; i += 500) {
-    await Promise.all(done.slice(i, i + 500).map(async (node) => {
-      await engine.tree.setState(treeId, node, "s0", "running");
-      await engine.tree.done(treeId, node, "s0", { ids: [], successors: ["p0"], total: 1_000 });
-    }));
-  }
-  await Promise.all(ids.filter((_, i) => i % 10 === 2).slice(0, FAILED).map((node) =>
-    engine.tree.fail(treeId, node, "s0", { error: "HTTP 500 (bench)", kind: "transient" })));
-}
-
-/** More nodes for a tree create() started: the same keys create() writes, so reads see one tree. */
-async function appendNodes(engine: BenchEngine, treeId: string, nodes: { node: string; firstLeaf: string }[], offset: number): Promise<void> {
-  const { keys, redis } = engine;
-  const m = redis.multi();
-  m.hincrby(keys.treeCounts(treeId), "pending", nodes.length);
-  for (const f of ["nodesTotal", "nodesOpen"]) m.hincrby(keys.treeCounts(treeId), f, nodes.length);
-  nodes.forEach(({ node, firstLeaf }, i) => {
-    m.zadd(keys.treeNodes(treeId), offset + i, node);
-    m.hset(keys.treeNode(treeId, node), { pending: 1, running: 0, done: 0, failed: 0, parked: 0, delayed: 0, state: "pending", pages: 0 });
-    m.hset(keys.treeLeaves(treeId, node), firstLeaf, "pending");
-  });
-  await m.exec();
-}
 
 interface OpStats { p50: number; p95: number; mean: number; commandsPerCall: number; commands: Record<string, number> }
 
@@ -82,8 +50,8 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const big = "tbenchbig";
     const bigN = 100_000;
     const t0 = performance.now();
-    await build(engine, small, 100);
-    await build(engine, big, bigN);
+    await buildTree(engine, small, 100, FAILED);
+    await buildTree(engine, big, bigN, FAILED);
     ctx.log(`built a 100-node and a ${bigN.toLocaleString("en-US")}-node tree in ${round((performance.now() - t0) / 1000)} s`);
     const iters = ctx.quick ? 300 : 2_000;
     const [docSmall, docBig] = await measure(ctx, [() => treeDoc(engine, small), () => treeDoc(engine, big)], iters);
