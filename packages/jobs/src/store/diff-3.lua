@@ -14,7 +14,12 @@ if after ~= "" then min = "(" .. after end
 local chunk = redis.call("ZRANGE", from, min, "+", "BYLEX", "LIMIT", 0, limit)
 if #chunk == 0 then return { "", 0 } end
 local found = 0
-local scores = redis.call("ZMSCORE", against, unpack(chunk))
+-- Lua's unpack takes at most ~8,000 values: every multi-argument call below goes in slices of 2,000.
+local scores = {}
+for i = 1, #chunk, 2000 do
+  local part = redis.call("ZMSCORE", against, unpack(chunk, i, math.min(i + 1999, #chunk)))
+  for j = 1, #part do scores[i + j - 1] = part[j] end
+end
 local batch = {}
 for i, m in ipairs(chunk) do
   if not scores[i] then
@@ -23,6 +28,6 @@ for i, m in ipairs(chunk) do
     found = found + 1
   end
 end
-if found > 0 then redis.call("ZADD", dest, unpack(batch)) end
+for i = 1, #batch, 2000 do redis.call("ZADD", dest, unpack(batch, i, math.min(i + 1999, #batch))) end
 if #chunk < limit then return { "", found } end
 return { chunk[#chunk], found }

@@ -54,6 +54,16 @@ describe("versioned follower store", () => {
     expect(await s.digest(NET, ACC)).toEqual(digestIds(uniq));
   });
 
+  it("a change set larger than Lua's argument limit in one chunk (0 → 12,000 followers → 1) is recorded whole", async () => {
+    const s = store();
+    const ids = Array.from({ length: 12_000 }, (_, i) => String(10_000_000 + i));
+    await publish(s, []);
+    const v2 = await publish(s, ids);
+    expect(v2).toMatchObject({ published: true, added: 12_000, removed: 0, count: 12_000 });
+    const v3 = await publish(s, ["only"]);
+    expect(v3).toMatchObject({ added: 1, removed: 12_000, count: 1 });
+  });
+
   it("publishes once per tree; a retried publish answers the version it made", async () => {
     const s = store();
     const first = await publish(s, ["1", "2"], "tA");
