@@ -151,7 +151,10 @@ export async function disconnectAccount(engine: Engine, account: string, purge: 
   for (const { queue, jobId } of await engine.accounts.takeParked(network, id)) {
     if (!isQueueName(queue)) continue;
     const job = await engine.queues[queue].getJob(jobId);
-    if (job) { await job.remove(); removed++; }
+    // A job being parked right now is still active and cannot be removed: it finds no token and parks, and stays so.
+    if (!job || (await job.getState()) === "active") continue;
+    await job.remove();
+    removed++;
   }
   // Issue 12: a purge deletes every key of the account, its part of recent syncs and its sink rows (delivery/purge.ts).
   if (purge) await purgeAccountData(engine, network, id);
