@@ -6,7 +6,7 @@ import { fleetHealth, type Verdict } from "../lib/health.ts";
 import { toDepthRows, toNetworkRows, totals } from "../lib/overview-data.ts";
 import { useHealth, useOverview, useStats } from "../lib/queries.ts";
 import { KIND_COLORS, paletteAt, STATE_COLORS } from "./charts/theme.ts";
-import { TimeSeriesChart } from "./charts/time-series.tsx";
+import { TimeSeriesChart } from "./charts/lazy.tsx";
 import { Fresh } from "./freshness.tsx";
 import { Empty, Panel } from "./panel.tsx";
 import { StatCard } from "./stat-card.tsx";

@@ -8,7 +8,7 @@ import { formatCount } from "../../lib/overview-data.ts";
 import { useLimits } from "../../lib/queries.ts";
 import { roleAllows } from "../../lib/roles.ts";
 import { paletteAt } from "../charts/theme.ts";
-import { TimeSeriesChart } from "../charts/time-series.tsx";
+import { TimeSeriesChart } from "../charts/lazy.tsx";
 import { Fresh } from "../freshness.tsx";
 import { Empty, Panel } from "../panel.tsx";
 import { useConsoleSession } from "../providers.tsx";

@@ -6,7 +6,7 @@ import { countdown, formatDateTime, formatPct } from "../../lib/format.ts";
 import { formatCount } from "../../lib/overview-data.ts";
 import { useNetwork } from "../../lib/queries.ts";
 import { KIND_COLORS } from "../charts/theme.ts";
-import { TimeSeriesChart } from "../charts/time-series.tsx";
+import { TimeSeriesChart } from "../charts/lazy.tsx";
 import { Fresh } from "../freshness.tsx";
 import { Empty, Panel } from "../panel.tsx";
 import { KV, Segmented, StatePill } from "../ui/bits.tsx";
