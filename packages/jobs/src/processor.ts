@@ -72,7 +72,9 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
     if (started.nodeState === "orphan" || started.nodeState === "unknown") return { skipped: `tree ${started.nodeState}` };
     let verdict = first;
     for (let tries = 0; !verdict.go; tries++) {
-      if (verdict.waitMs > engine.settings.inlineWaitMs || tries >= 8) return delay(ctx, verdict.waitMs);
+      // Woken a Redis timer tick early: a delayed job is taken when BullMQ's blocking read times out, which Redis
+      // rounds up to its tick (100 ms at the default hz 10); the rest is slept here, so the call goes on time.
+      if (verdict.waitMs > engine.settings.inlineWaitMs || tries >= 8) return delay(ctx, tries >= 8 ? verdict.waitMs : verdict.waitMs - Math.min(WAKE_EARLY_MS, engine.settings.inlineWaitMs));
       await sleep(verdict.waitMs);
       verdict = await acquire();
     }
@@ -274,6 +276,9 @@ async function failLeaf(engine: Engine, job: Job, p: PagePayload, node: string, 
   await indexFailure(engine, job.queueName, job.id ?? "", p.network, kind, node);
   if (res.treeState) await publishSettled(engine, p.treeId, res.treeState);
 }
+
+/** How much sooner than its limit allows a delayed job is woken (one Redis timer tick at hz 10); less than inlineWaitMs. */
+const WAKE_EARLY_MS = 100;
 
 async function delay({ engine, job, token, p, node }: Ctx, waitMs: number): Promise<never> {
   await engine.tree.setState(p.treeId, node, p.page, "delayed");
