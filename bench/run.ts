@@ -32,11 +32,10 @@ import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib
 
 const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, sink, correctness, soak];
 /**
- * Benches that run only when named, besides soak-type ones: correctness is a check rather than a figure, and while
- * a reconnect can race a page being parked (the page then stays parked, see its results) it can wait out its
- * 30-minute timeout, which would break the full run's budget.
+ * Benches that run only when named, besides soak-type ones: none now (correctness, a check rather than a figure,
+ * takes ~90 s since the park/reconnect race was fixed, and fits the full run's budget).
  */
-const NAMED_ONLY = new Set(["correctness"]);
+const NAMED_ONLY = new Set<string>();
 const USAGE = `usage: npm run bench [-- NAME…] [-- --quick]\n  benches: ${BENCHES.map((b) => `${b.name}${b.soak || NAMED_ONLY.has(b.name) ? " (only when named)" : ""}`).join(", ")}`;
 
 function parseArgs(argv: string[]): { names: string[]; quick: boolean } {
