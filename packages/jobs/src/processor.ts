@@ -203,7 +203,8 @@ export async function commitNode(engine: Engine, treeId: string, network: string
   // Issue 12: the PostgreSQL sink gets the version (job id per account + version: a retried commit adds nothing).
   await enqueueSinkApply(engine, network, accountId, published.version);
   const res = await engine.tree.commit(treeId, node);
-  await engine.redis.del(engine.keys.treeStaging(treeId, node));
+  // UNLINK: a whale's staged set holds a million ids; freeing it is Redis's background work, not the commit's.
+  await engine.redis.unlink(engine.keys.treeStaging(treeId, node));
   if (res.treeState) await publishSettled(engine, treeId, res.treeState);
 }
 
