@@ -17,6 +17,7 @@ import * as limiterAdaptive from "./benches/limiter-adaptive.ts";
 import * as limiterKnown from "./benches/limiter-known.ts";
 import * as memory from "./benches/memory.ts";
 import * as outage from "./benches/outage.ts";
+import * as scaling from "./benches/scaling.ts";
 import * as simnet from "./benches/simnet.ts";
 import * as sink from "./benches/sink.ts";
 import * as soak from "./benches/soak.ts";
@@ -30,7 +31,7 @@ import { redisVersion } from "./lib/redis.ts";
 import { fmt } from "./lib/stats.ts";
 import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
 
-const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, sink, correctness, soak];
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, scaling, sink, correctness, soak];
 /**
  * Benches that run only when named, besides soak-type ones: none now (correctness, a check rather than a figure,
  * takes ~90 s since the park/reconnect race was fixed, and fits the full run's budget).

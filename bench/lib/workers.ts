@@ -19,16 +19,20 @@ export function writeConfig(ctx: BenchContext, name: string, config: FanoutConfi
   return path;
 }
 
-function fanoutEnv(ctx: BenchContext, prefix: string, simnetUrl: string, configPath: string): Record<string, string | undefined> {
+/** `clusterNodes` (host:port,…) points a process at a Redis Cluster instead; otherwise never inherited. */
+function fanoutEnv(ctx: BenchContext, prefix: string, simnetUrl: string, configPath: string, clusterNodes?: string): Record<string, string | undefined> {
   return {
     ...process.env, REDIS_URL: ctx.redisUrl, FANOUT_PREFIX: prefix, FANOUT_SECRET: ctx.secret, SIMNET_URL: simnetUrl,
-    FANOUT_CONFIG: configPath, FANOUT_HOME: ctx.tmp, LOG_LEVEL: "info", FANOUT_METRICS_PORT: "0", REDIS_CLUSTER_NODES: undefined,
+    FANOUT_CONFIG: configPath, FANOUT_HOME: ctx.tmp, LOG_LEVEL: "info", FANOUT_METRICS_PORT: "0", REDIS_CLUSTER_NODES: clusterNodes,
   };
 }
 
 /** The engine in the bench process: to connect accounts, start syncs and wait for them, like the CLI does. */
-export async function benchEngine(ctx: BenchContext, prefix: string, simnetUrl: string, config: FanoutConfig): Promise<BenchEngine> {
-  const env = loadEnv({ REDIS_URL: ctx.redisUrl, FANOUT_PREFIX: prefix, FANOUT_SECRET: ctx.secret, SIMNET_URL: simnetUrl, LOG_LEVEL: "warn", FANOUT_HOME: ctx.tmp });
+export async function benchEngine(ctx: BenchContext, prefix: string, simnetUrl: string, config: FanoutConfig, clusterNodes?: string): Promise<BenchEngine> {
+  const env = loadEnv({
+    REDIS_URL: ctx.redisUrl, FANOUT_PREFIX: prefix, FANOUT_SECRET: ctx.secret, SIMNET_URL: simnetUrl, LOG_LEVEL: "warn", FANOUT_HOME: ctx.tmp,
+    REDIS_CLUSTER_NODES: clusterNodes,
+  });
   return createEngine({ env, config, log: createLogger({ level: "warn", fd: 2 }) });
 }
 
@@ -41,6 +45,8 @@ export interface FanoutWorkerOptions {
   args?: string[];
   /** Write a V8 CPU profile per process into this directory (written when the process exits). */
   cpuProfDir?: string;
+  /** REDIS_CLUSTER_NODES for the workers (the scaling bench's cluster runs); default: the bench's one Redis. */
+  clusterNodes?: string;
 }
 
 /** `node apps/worker/bin/fanout.js worker` × count, each ready once it logged "worker ready". */
@@ -48,7 +54,7 @@ export async function startFanoutWorkers(ctx: BenchContext, o: FanoutWorkerOptio
   const nodeArgs = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
   return Promise.all(Array.from({ length: o.count }, async (_, i) => {
     const { child } = await spawnChild(`fanout-worker-${i}`, process.execPath, [...nodeArgs, FANOUT_CLI, "worker", ...(o.args ?? [])], {
-      cwd: ROOT, env: fanoutEnv(ctx, o.prefix, o.simnetUrl, o.configPath), ready: /worker ready/, readyTimeoutMs: 60_000,
+      cwd: ROOT, env: fanoutEnv(ctx, o.prefix, o.simnetUrl, o.configPath, o.clusterNodes), ready: /worker ready/, readyTimeoutMs: 60_000,
     });
     return child;
   }));
