@@ -77,7 +77,7 @@ async function runOne(ctx: BenchContext, sim: Simnet, accounts: { network: Netwo
     await sim.resetStats();
     const pids = workers.map((w) => w.pid);
     // What the workers burn with nothing to do (blocking waits, stalled checks, heartbeats): a fixed cost per process.
-    const idleS = ctx.quick ? 1 : 2;
+    const idleS = ctx.quick ? 0.5 : 2;
     const idle0 = cpuOf(pids);
     await sleep(idleS * 1000);
     const idleCpuPerWorker = (cpuOf(pids) - idle0) / idleS / count;
@@ -177,7 +177,7 @@ function rows(runs: Measure[], cores: number, label: string): { rows: Row[]; not
 }
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
-  const perNet = ctx.quick ? 25 : 100;
+  const perNet = ctx.quick ? 20 : 100;
   const followers: Record<"twitter" | "facebook", number> = { twitter: ctx.quick ? 5_000 : 10_000, facebook: 5_000 };
   const sim = await startSimnet();
   try {
