@@ -1,17 +1,13 @@
-import { readFileSync } from "node:fs";
 import { Queue, Worker } from "bullmq";
-import type { FanoutConfig } from "@fanout/jobs/config";
 import { pageJobId, PRIORITIES } from "@fanout/jobs/queues";
-import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
 import { round, wipePrefix } from "../lib/redis.ts";
 import { pagePayload } from "../lib/seed-jobs.ts";
-import { NETWORKS, startSimnet, type NetworkName, type SimAccount } from "../lib/simnet.ts";
 import { sleep, waitUntil } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
+import { rssMb, withSustainedLoad } from "../lib/sustained.ts";
 import { lineChart } from "../lib/svg.ts";
-import { withFanout } from "../lib/sync-run.ts";
 import { benchEngine } from "../lib/workers.ts";
 
 /**
@@ -81,51 +77,20 @@ async function redisPerJob(ctx: BenchContext): Promise<{ fanout: { waiting: numb
   }
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
 /** One worker process syncing back to back (a new sync whenever the backlog falls under 300 jobs); RSS every second. */
 async function workerRss(ctx: BenchContext, seconds: number): Promise<{ samples: [number, number][]; syncs: number; accounts: number }> {
-  const sim = await startSimnet();
-  try {
-    await sim.patch({ timeScale: 0.001, networks: Object.fromEntries(NETWORKS.map((n) => [n, { latencyMs: { p50: 2, p99: 10 } }])) });
-    const created: { network: NetworkName; account: SimAccount }[] = [];
-    for (const network of NETWORKS) {
-      for (const account of await sim.createAccounts(network, 10, 3_000, `mem${network[0] ?? "x"}`)) created.push({ network, account });
+  return withSustainedLoad(ctx, { tag: "memory", workers: 1 }, async ({ workers, accounts, start }) => {
+    const pid = workers[0]?.pid;
+    if (pid === undefined) throw new Error("no worker");
+    const samples: [number, number][] = [[0, rssMb(pid)]];
+    const t0 = Date.now();
+    const load = start();
+    while (Date.now() - t0 < seconds * 1_000) {
+      await sleep(1_000);
+      samples.push([(Date.now() - t0) / 1000, rssMb(pid)]);
     }
-    const config: FanoutConfig = {
-      treeRetentionMs: 120_000,
-      tuning: { twitter: { limits: [{ scope: "token", max: 15, windowMs: 900, endpoint: "followers" }, { scope: "token", max: 900, windowMs: 900, endpoint: "profile" }] } },
-    };
-    return await withFanout(ctx, { tag: "memory", simnetUrl: sim.url, config, workers: 1, connect: created }, async ({ engine, workers }) => {
-      const pid = workers[0]?.pid;
-      if (pid === undefined) throw new Error("no worker");
-      const accounts = created.map((c) => `${c.network}:${c.account.id}`);
-      const samples: [number, number][] = [[0, rssMb(pid)]];
-      const t0 = Date.now();
-      let syncs = 0;
-      let stop = false;
-      const load = (async () => {
-        while (!stop) {
-          await startSync(engine, accounts);
-          syncs++;
-          await waitUntil(() => engine.queues.default.getJobCounts("wait", "prioritized", "delayed"),
-            (c) => stop || (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) < 300, 120_000, "the backlog to drain", 250);
-        }
-      })();
-      while (Date.now() - t0 < seconds * 1_000) {
-        await sleep(1_000);
-        samples.push([(Date.now() - t0) / 1000, rssMb(pid)]);
-      }
-      stop = true;
-      await load;
-      return { samples, syncs, accounts: accounts.length };
-    });
-  } finally {
-    await sim.stop();
-  }
+    return { samples, syncs: await load.stop(), accounts: accounts.length };
+  });
 }
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
