@@ -40,6 +40,8 @@ interface Variant {
   /** Fanout only: when its limiter charged each call (scores of its sliding log, read while the run went on). */
   charges?: number[];
   phantoms?: number;
+  /** Fanout only: acquisitions its limiter refused (the caller asked again later). */
+  refused?: number;
 }
 
 interface Figures { steadyUtilization: number; served: number; allowed: number; utilization: number; throttled: number; worst: number; worstServed: number; overLimit: number; calls: number }
@@ -87,7 +89,34 @@ async function runFanout(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: SimA
     const t0 = await timeRun(proxy, durationS);
     const s = await sim.stats();
     const { charges, phantoms } = await log.stop();
-    return { name: "Fanout", hits: [...proxy.hits], t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0, charges, phantoms };
+    const refused = Number(await ctx.redis.hget(engine.keys.limitWindow("twitter", `token.${via.id}.${LIMIT.windowMs}.followers:b`), "refused") ?? 0);
+    return { name: "Fanout", hits: [...proxy.hits], t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0, charges, phantoms, refused };
+  });
+}
+
+/**
+ * Two tokens on one app-level limit (100/s) with their own token limits (60/s each), both saturated: the share of
+ * the app budget each one gets once running (issue 7: each ≥ 45%).
+ */
+async function runTwoTokens(ctx: BenchContext, sim: Simnet, proxy: Proxy, vias: SimAccount[], accounts: SimAccount[], durationS: number): Promise<{ shares: number[]; served: number[]; allowed: number; throttled: number }> {
+  await sim.admin("POST", "/_simnet/reset");
+  const token = { max: 60, windowMs: LIMIT.windowMs };
+  await sim.patch({ networks: { twitter: { latencyMs: LATENCY, limits: [{ scope: "app", ...LIMIT }, { scope: "token", ...token }] } } });
+  await sim.resetStats();
+  proxy.clear();
+  const config: FanoutConfig = {
+    tuning: { twitter: { pageSize: PAGE, limits: [{ scope: "app", ...LIMIT, endpoint: "followers" }, { scope: "token", ...token, endpoint: "followers" }, { scope: "token", max: 900, windowMs: 900_000, endpoint: "profile" }] } },
+  };
+  return withFanout(ctx, { tag: "lk-two", simnetUrl: proxy.url, config, workers: WORKERS, connect: vias.map((account) => ({ network: "twitter" as const, account })) }, async ({ engine }) => {
+    const half = Math.ceil(accounts.length / 2);
+    await Promise.all(vias.map((via, i) => startSync(engine, accounts.slice(i * half, (i + 1) * half).map((a) => `twitter:${a.id}`), { via: `twitter:${via.id}` })));
+    const t0 = await timeRun(proxy, durationS);
+    const from = t0 + 3_000; // both saturated: past the start, where first jobs are profile calls
+    const end = t0 + durationS * 1000;
+    const served = vias.map((_, i) => proxy.hits.filter((h) => h.list && h.who === String(i) && h.status === 200 && h.t >= from && h.t < end).length);
+    const allowed = LIMIT.max * ((end - from) / LIMIT.windowMs);
+    const throttled = proxy.hits.filter((h) => h.list && h.status === 429).length;
+    return { shares: served.map((n) => n / allowed), served, allowed, throttled };
   });
 }
 
@@ -138,6 +167,15 @@ function watchLog(ctx: BenchContext, key: string): { stop(): Promise<{ charges: 
   };
 }
 
+/** Charge → arrival, pairing the k-th charge with the k-th arrival (both sorted): approximate, but unbiased. */
+function lateness(charges: number[], arrivals: number[]): { p50: number; p95: number; max: number } {
+  const c = [...charges].sort((a, b) => a - b);
+  const a = [...arrivals].sort((x, y) => x - y);
+  const d = c.slice(0, a.length).map((t, i) => (a[i] ?? t) - t).sort((x, y) => x - y);
+  const at = (q: number) => d[Math.min(d.length - 1, Math.floor(q * d.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), max: d[d.length - 1] ?? 0 };
+}
+
 /** Calls in the trailing 1-s window, sampled every 50 ms: what a sliding-window API counts. */
 function rollingSeries(v: Variant, untilS: number): [number, number][] {
   const times = v.hits.filter((h) => h.list).map((h) => h.t).sort((a, b) => a - b);
@@ -150,10 +188,13 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const durationS = ctx.quick ? 15 : 60;
   const nAccounts = ctx.quick ? 40 : 120;
   const sim = await startSimnet();
-  const proxy = await startProxy(sim.url);
+  const labels = new Map<string, string>();
+  const proxy = await startProxy(sim.url, { label: (auth) => labels.get(auth ?? "") });
   try {
     const [via] = await sim.createAccounts("twitter", 1, 10, "lk-via-");
     if (!via) throw new Error("no via account");
+    const pair = await sim.createAccounts("twitter", 2, 10, "lk-pair-");
+    pair.forEach((p, i) => labels.set(`Bearer ${p.token}`, String(i)));
     const accounts = await sim.createAccounts("twitter", nAccounts, FOLLOWERS, "lk-");
     ctx.log(`Fanout: ${WORKERS} workers, one token, ${LIMIT.max} per ${LIMIT.windowMs} ms, ${durationS} s`);
     const fanout = await runFanout(ctx, sim, proxy, via, accounts, durationS);
@@ -163,12 +204,17 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const noneS = ctx.quick ? 5 : durationS;
     ctx.log(`no limiter, ${noneS} s`);
     const none = await runBaseline(ctx, sim, proxy, via, accounts, noneS, false);
+    const twoS = ctx.quick ? 10 : 30;
+    ctx.log(`Fanout, two tokens on one app limit (${LIMIT.max}/s; 60/s each), ${twoS} s`);
+    const two = await runTwoTokens(ctx, sim, proxy, pair, accounts, twoS);
+    ctx.log(`two tokens: shares ${two.shares.map((x) => `${round(100 * x, 1)}%`).join(" / ")} of the app budget, 429s ${two.throttled}`);
     const [f, b, n] = [figures(fanout), figures(bull), figures(none)];
     for (const [label, x] of [["Fanout", f], ["BullMQ limiter", b], ["no limiter", n]] as const) {
       ctx.log(`${label}: utilization ${round(100 * x.utilization)}%, 429s ${x.throttled}, worst 1-s window ${round(x.worst, 2)}× (200s only ${round(x.worstServed, 2)}×), overLimit ${x.overLimit}`);
     }
     const pct = (x: number) => round(100 * x, 1);
     const charged = fanout.charges ?? [];
+    const late = lateness(charged, fanout.hits.filter((h) => h.list).map((h) => h.t));
     const chargedWorst = worstWindow(charged, LIMIT.windowMs).count / LIMIT.max;
     ctx.log(`Fanout's own log: ${charged.length} charges, worst rolling 1-s window by charge time ${round(chargedWorst, 2)}×; ${fanout.phantoms ?? 0} phantom entries from headers`);
     const rows: Row[] = [
@@ -180,6 +226,9 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       { figure: "worst rolling 1-s window ÷ limit (all calls sent)", fanout: round(f.worst, 2), baseline: round(b.worst, 2), vs: "BullMQ queue limiter", unit: "×", digits: 2, target: { on: "fanout", op: "<=", value: 1 } },
       { figure: "worst rolling 1-s window ÷ limit, by Fanout's charge times (diagnostic)", fanout: round(chargedWorst, 2), unit: "×", digits: 2, note: "the same calls as its limiter's sliding log saw them: any gap to the row above is charge→arrival jitter" },
       { figure: "simnet overLimit", fanout: f.overLimit, baseline: b.overLimit, vs: "BullMQ queue limiter", digits: 0, target: { on: "fanout", op: "<=", value: 0 } },
+      { figure: "charge → arrival at the API, p50 / p95 (diagnostic)", fanout: round(late.p50, 1), baseline: round(late.p95, 1), vs: "p95", unit: " ms", note: `k-th charge paired with the k-th arrival; max ${round(late.max, 0)} ms. Calls are paced ${round(1010 / LIMIT.max, 1)} ms apart, so a spread of lateness wider than the 10 ms guard is what puts a 101st call in some rolling second` },
+      { figure: "limiter acquisitions per admitted call", fanout: round((charged.length + (fanout.refused ?? 0)) / Math.max(1, charged.length), 2), unit: "", digits: 2, note: `${fanout.refused ?? 0} refusals (the caller is told when to ask again, one pacing step behind the previous one) for ${charged.length} admitted; each acquisition is one round trip` },
+      ...two.shares.map((share, i) => ({ figure: `two tokens on one app limit: token ${i === 0 ? "A" : "B"}'s share of the app budget, both saturated`, fanout: pct(share), unit: "%", note: `${two.served[i] ?? 0} of ${Math.round(two.allowed)} allowed after the first 3 s of ${twoS} s; 429s ${two.throttled}`, target: { on: "fanout" as const, op: ">=" as const, value: 45 } })),
     ];
     const untilS = durationS;
     const svg = lineChart({
@@ -197,7 +246,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       rows,
       charts: [writeChart(ctx, "limiter-known.svg", svg)],
       config: { limit: LIMIT, workers: WORKERS, concurrency: CONCURRENCY, pageSize: PAGE, accounts: nAccounts, followers: FOLLOWERS, durationS, latencyMs: LATENCY, fanoutConfig: FANOUT_CONFIG, baselineRetry: "fixed 1 s after a 429", measuredAt: "timestamping proxy in front of simnet" },
-      samples: { figures: { fanout: f, bullmq: b, none: n }, fanoutCharges: charged.map((t) => round(t - fanout.t0, 2)), phantoms: fanout.phantoms ?? 0, variants: [strip(fanout), strip(bull), strip(none)] },
+      samples: { figures: { fanout: f, bullmq: b, none: n }, twoTokens: two, lateness: late, refused: fanout.refused ?? 0, fanoutCharges: charged.map((t) => round(t - fanout.t0, 2)), phantoms: fanout.phantoms ?? 0, variants: [strip(fanout), strip(bull), strip(none)] },
       notes: [
         `BullMQ's limiter: ${b.throttled} 429s and a worst rolling second of ${round(b.worst * LIMIT.max, 0)} calls: it counts fixed windows of its own, which drift from simnet's (anchored at the token's first call).`,
         `no limiter: ${n.calls} calls in ${noneS} s for ${n.served} served; ${n.throttled} answered 429.`,

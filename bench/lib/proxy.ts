@@ -14,11 +14,13 @@ export interface Hit {
   status: number;
   /** Whether the path is a follower list (not a profile lookup). */
   list: boolean;
+  /** The caller's label, when the proxy was given a `label` for the Authorization header (never the token itself). */
+  who?: string;
 }
 
 export interface Proxy { url: string; hits: Hit[]; clear(): void; stop(): Promise<void> }
 
-export async function startProxy(targetUrl: string): Promise<Proxy> {
+export async function startProxy(targetUrl: string, opts: { label?(authorization: string | undefined): string | undefined } = {}): Promise<Proxy> {
   const target = new URL(targetUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 1_024 });
   const hits: Hit[] = [];
@@ -27,6 +29,8 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
     const path = req.url ?? "/";
     const net = path.split("/")[1] ?? "";
     const hit: Hit = { t, net, status: 0, list: /followers|connections|friends/.test(path) };
+    const who = opts.label?.(req.headers.authorization);
+    if (who !== undefined) hit.who = who;
     hits.push(hit);
     const up = request({ host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host }, agent }, (upRes) => {
       hit.status = upRes.statusCode ?? 0;

@@ -43,6 +43,7 @@ export interface FanoutConfig {
 const Factor = z.object({
   scope: z.enum(["token", "app", "ip"]), max: z.number().int().positive(), windowMs: z.number().int().positive(),
   paging: z.boolean().optional(), aligned: z.boolean().optional(), endpoint: z.string().optional(),
+  burst: z.number().int().positive().optional(),
 }).strict();
 
 const Tuning = z.object({

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { emitAccountDisconnected } from "./delivery/events.ts";
 import { enqueueSinkApply } from "./delivery/sink.ts";
 import type { Engine, NetworkRuntime } from "./engine.ts";
+import type { Charge } from "./limiter/limiter.ts";
 import { NetworkError, assertNever } from "./networks/errors.ts";
 import type { Page, RateObservation } from "./networks/types.ts";
 import { coverStart, planNext } from "./paging.ts";
@@ -79,16 +80,20 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
       verdict = await acquire();
     }
     const probe = verdict.probe;
+    // A reserved slot a little ahead (pacing inside the window): the charge is at that time, so the call goes then.
+    const due = performance.now() + verdict.delayMs;
+    if (verdict.delayMs > 0) await sleep(verdict.delayMs);
+    const sent = verdict.charge ? { charge: verdict.charge, lateMs: performance.now() - due } : undefined;
 
     try {
       // The limiter hears of the call (breaker, rate headers) while the page is stored: one round trip, not two.
       if (p.mode === "size") {
         if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
         const { total, rate } = await net.client.fetchTotal(p.accountId, call);
-        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate)]))[0];
+        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate, sent)]))[0];
       }
       const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, call);
-      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate)]))[0];
+      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate, sent)]))[0];
     } catch (err) {
       return handleFailure(ctx, err, probe);
     }
@@ -99,8 +104,8 @@ function callShape(p: PagePayload) {
   return { tokenRef: p.authAccount, paging: p.cursor !== null || p.offset > 0, endpoint: p.mode === "size" ? "profile" : "followers" };
 }
 
-async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null): Promise<void> {
-  await engine.limiter.observe(net.limits, callShape(p), rate, false, true);
+async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null, sent: { charge: Charge; lateMs: number } | undefined): Promise<void> {
+  await engine.limiter.observe(net.limits, callShape(p), rate, false, true, sent);
 }
 
 /** The profile's follower total decides where the paging runs: a whale's pages go to the whales queue. */

@@ -83,7 +83,7 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
     redis, keys, queues, log, clock, networks,
     tree: createTreeStore({ redis, keys, clock }),
     followers: createFollowerStore({ redis, keys, clock, retention: delivery }),
-    limiter: createLimiter({ redis, keys }),
+    limiter: createLimiter({ redis, keys, horizonMs: DEFAULT_SETTINGS.inlineWaitMs }),
     accounts: createAccounts({ redis, keys, vault, clock }),
     vault,
     errors: createErrorStats({ redis, keys }),

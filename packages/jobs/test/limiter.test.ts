@@ -48,6 +48,75 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     expect((await limiter.acquire(twitter, call)).go).toBe(false);
   });
 
+  it("paces inside the window: a burst after a quiet spell, then one call per window/max, reserved ahead", async () => {
+    const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 100, windowMs: 1_000 }] };
+    const spacing = 1_010 / 100; // the window with its 1% guard, over max
+    for (let i = 0; i < 10; i++) expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: 0 });
+    // the 11th call in the same millisecond: its slot is one spacing after the burst's, reserved now
+    expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: Math.ceil(spacing) });
+    // the reservations run ahead up to the 250 ms horizon; past it a call is refused and charged nothing
+    let last = 0;
+    for (let i = 0; ; i++) {
+      const v = await limiter.acquire(fast, call);
+      if (!v.go) { expect(v.waitMs).toBeGreaterThan(250); expect(v.waitMs).toBeLessThanOrEqual(250 + Math.ceil(spacing)); break; }
+      expect(v.delayMs).toBeGreaterThanOrEqual(last);
+      last = v.delayMs;
+      expect(i).toBeLessThan(30);
+    }
+    const gauges = await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"));
+    expect(gauges).toBe(10 + Math.floor(250 / spacing)); // the burst and every reserved call, not the refused one
+    // refused callers are told to come back one spacing apart (a virtual queue), not all when the first slot frees
+    const waits: number[] = [];
+    for (let i = 0; i < 40; i++) { const v = await limiter.acquire(fast, call); if (!v.go) waits.push(v.waitMs); }
+    expect(waits).toHaveLength(40);
+    expect((waits[39] ?? 0) - (waits[0] ?? 0)).toBeGreaterThan(39 * spacing - 125 - 2);
+    expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(gauges);
+  });
+
+  it("never lets any rolling window hold more than max, whatever the arrival pattern (by charge time)", async () => {
+    const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 20, windowMs: 500 }, { scope: "app", max: 50, windowMs: 2_000 }] };
+    const slots: number[] = [];
+    let seed = 7;
+    const rand = () => { seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; return seed / 2 ** 31; };
+    for (let i = 0; i < 3_000; i++) {
+      t += rand() < 0.3 ? Math.floor(rand() * 200) : 0; // bursts of callers and quiet spells
+      const v = await limiter.acquire(fast, { ...call, tokenRef: rand() < 0.8 ? "a" : "b" });
+      if (v.go) slots.push(t + v.delayMs);
+    }
+    expect(slots.length).toBeGreaterThan(500);
+    slots.sort((x, y) => x - y);
+    // the app factor (all tokens): any 2,000 ms holds at most 50
+    for (let i = 0, j = 0; i < slots.length; i++) {
+      while ((slots[i] ?? 0) - (slots[j] ?? 0) >= 2_000) j++;
+      expect(i - j + 1).toBeLessThanOrEqual(50);
+    }
+  });
+
+  it("moves a call that left late to when it left, so the next window counts it where the API did", async () => {
+    const one: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 1, windowMs: 1_000 }] };
+    const v = await limiter.acquire(one, call);
+    if (!v.go || !v.charge) throw new Error("expected a reservation");
+    expect(v.charge.slot).toBe(t);
+    await limiter.observe(one, call, null, false, true, { charge: v.charge, lateMs: 40 });
+    const next = await limiter.acquire(one, call);
+    expect(next).toMatchObject({ go: false, waitMs: 40 + 1_010 + 1 });
+    // never earlier than the slot: an early report changes nothing
+    await limiter.observe(one, call, null, false, true, { charge: v.charge, lateMs: 5 });
+    expect(Number(await ctx.redis.zscore(ctx.keys.limitWindow("twitter", "token.a.1000"), v.charge.member))).toBe(t + 40);
+  });
+
+  it("counts only calls already made against the API's remaining, not reservations", async () => {
+    const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 10, windowMs: 1_000, burst: 1 }] };
+    expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: 0 });
+    expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: 101 }); // reserved, not yet made
+    // the API saw one call: 9 remain. Nothing was missed, so no phantom call is added
+    await limiter.observe(fast, call, { limit: 10, remaining: 9, resetAtMs: t + 1_000 }, false);
+    expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(2);
+    // it saw 3 (someone else used the token): one phantom beside our one made call
+    await limiter.observe(fast, call, { limit: 10, remaining: 7, resetAtMs: t + 1_000 }, false);
+    expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(4);
+  });
+
   it("adaptive: paces nothing until the first throttle, then cuts and regrows toward the refused rate", async () => {
     const linkedin: NetworkLimits = { name: "linkedin", limits: [], adaptive: DEFAULT_ADAPTIVE, breaker: DEFAULT_BREAKER };
     for (let i = 0; i < 100; i++) { // 100 calls in one second: nothing is paced yet

@@ -42,14 +42,23 @@ export interface CallShape {
   ip?: string;
 }
 
+/** Where a published-limit call was charged: its member in each factor's sliding log, at `slot` (server ms). */
+export interface Charge { logs: string[]; member: string; slot: number }
+
 export type Verdict =
-  | { go: true; probe: boolean }
+  /** `delayMs`: the call's reserved slot is that far ahead; the caller waits, then calls without asking again. */
+  | { go: true; probe: boolean; delayMs: number; charge?: Charge }
   | { go: false; waitMs: number; reason: "breaker" | "limit" | "adaptive"; factor?: string };
 
 interface Overrides { limits?: LimitFactor[]; adaptiveCap?: number; adaptiveUntil?: number }
 
-export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { now(): number }; overrideTtlMs?: number }) {
+/**
+ * `horizonMs`: how far ahead a published-limit slot may be reserved (the caller sleeps until it); a later slot is
+ * refused with its wait instead, and nothing is charged. The processor passes its inline-wait bound.
+ */
+export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { now(): number }; overrideTtlMs?: number; horizonMs?: number }) {
   const { redis, keys } = deps;
+  const horizonMs = deps.horizonMs ?? 250;
   loadScripts(redis);
   const cache = new Map<string, { at: number; value: Overrides }>();
   const nowArg = () => (deps.clock ? String(deps.clock.now()) : "");
@@ -86,14 +95,15 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > now();
+      let member = "";
+      let logs: string[] = [];
       const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<[Error | null, unknown][] | null> };
       p.breaker?.(...breakerKeys(net.name), "check", nowArg(), ...breakerArgs(net.breaker));
       if (factors.length) {
         const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
-        // `share` < 1 (trickle): only that fraction of each published limit, so other work keeps the rest.
-        // A guard of 1% of the window (≤ 50 ms) absorbs the jitter between a charge and the request's arrival.
-        const args = factors.flatMap(({ factor }) => [Math.max(1, Math.floor(factor.max * share)), factor.windowMs + Math.min(50, Math.ceil(factor.windowMs / 100))]);
-        p.limiterAcquire?.(ks.length, ...ks, nowArg(), randomUUID(), ...args);
+        member = randomUUID();
+        logs = factors.map(({ key }) => keys.limitWindow(net.name, key));
+        p.limiterAcquire?.(ks.length, ...ks, nowArg(), member, horizonMs, ...factors.flatMap(({ factor }) => factorArgs(factor, share)));
         // The gauges' index of live keys, in the same round trip (same slot).
         (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(keys.limitKeys(net.name), ...factors.flatMap(({ key }) => [now(), key]));
       }
@@ -111,20 +121,28 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
         const a = rest[i];
         if (a && a[0] > 0) return { go: false, waitMs: a[0], reason: "adaptive" };
       }
-      return { go: true, probe: breaker?.[2] === "probe" };
+      const probe = breaker?.[2] === "probe";
+      if (!factors.length) return { go: true, probe, delayMs: 0 };
+      const [, , delayMs, slot] = (rest[0] ?? []) as number[];
+      return { go: true, probe, delayMs: delayMs ?? 0, charge: { logs, member, slot: slot ?? 0 } };
     },
 
     /**
-     * Feeds a response's rate headers back: they correct the shared counters of the factor they describe (the
+     * Feeds a response's rate headers back (and, with `sent`, when the call really left): they correct the shared counters of the factor they describe (the
      * token factor whose max matches the header's limit, the one with the nearest window). A throttle with no
      * reset information cuts the adaptive rate; a 429 while the headers still showed calls left moves the network
      * to the adaptive regime until the reset.
      */
-    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean, succeeded = false): Promise<void> {
+    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean, succeeded = false, sent?: { charge: Charge; lateMs: number }): Promise<void> {
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const t = now();
       const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<unknown> };
+      // A call that left later than its slot (a busy event loop, a GC pause) is moved to when it really left, so the
+      // next reservations count it where the API did; never earlier (GT), and only if it is still there (XX).
+      if (sent && sent.lateMs >= 1) {
+        for (const log of sent.charge.logs) (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(log, "XX", "GT", sent.charge.slot + Math.round(sent.lateMs), sent.charge.member);
+      }
       // A success ends the breaker's failure streak; it rides in the same round trip (same slot).
       if (succeeded) p.breaker?.(...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), "");
       const target = pickFactor(factors, rate, t);
@@ -205,6 +223,20 @@ export function describeKey(key: string): { scope: string; who: string; windowMs
   const rest = scope === "app" ? parts.slice(1) : parts.slice(2);
   const who = scope === "app" ? "app" : (parts[1] ?? "");
   return { scope, who, windowMs: Number(rest[0] ?? 0), paging: rest.includes("paging"), endpoint: rest.filter((x) => x !== "paging")[1] ?? null };
+}
+
+/** From this window length on, a factor's default burst is its whole max (see LimitFactor.burst). */
+const LONG_WINDOW_MS = 60_000;
+
+/**
+ * A factor's arguments to acquire-n.lua: max, window, spacing, burst. `share` < 1 (trickle) admits only that fraction
+ * of the max, so other work keeps the rest; the spacing stays the full rate's. A guard of 1% of the window (≤ 50 ms)
+ * absorbs the jitter between a charge and the request's arrival.
+ */
+export function factorArgs(f: LimitFactor, share = 1): number[] {
+  const window = f.windowMs + Math.min(50, Math.ceil(f.windowMs / 100));
+  const burst = Math.max(1, Math.min(f.max, f.burst ?? (f.windowMs >= LONG_WINDOW_MS ? f.max : 10)));
+  return [Math.max(1, Math.floor(f.max * share)), window, window / f.max, burst];
 }
 
 function factorKey(f: LimitFactor, call: CallShape): string {

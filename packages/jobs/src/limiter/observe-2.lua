@@ -33,7 +33,8 @@ if remaining <= 0 then
   return 0
 end
 redis.call("ZREMRANGEBYSCORE", key, "-inf", now - window)
-local have = redis.call("ZCARD", key)
+-- Calls already made: reservations (scores after now) have not reached the API, so its count does not hold them.
+local have = redis.call("ZCOUNT", key, "-inf", now)
 local missing = (max - remaining) - have
 if missing <= 0 then return 0 end
 -- Calls we did not make (another client of the same token): entries that age out exactly at the API's reset.

@@ -15,6 +15,14 @@ export interface LimitFactor {
   aligned?: boolean;
   /** Only calls to this endpoint ("followers", "profile"); all when absent. */
   endpoint?: string;
+  /**
+   * Calls that may go at once after a quiet spell; beyond it calls are spaced window/max apart (GCRA pacing inside
+   * the sliding log). Default: 10 for windows under a minute (high rates, where a whole window charged at once
+   * reaches the API smeared by the callers' jitter and spills into the next rolling window); the whole max for a
+   * minute or more (Twitter's 15 per 15 min, Mastodon's 300 per 5 min: a user's first pages never wait a pacing
+   * step of seconds or minutes, and the jitter is small against the window's guard).
+   */
+  burst?: number;
 }
 
 /** What one response's headers said about the limit that governs it. All times are epoch milliseconds. */
