@@ -33,7 +33,7 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     expect(c).toMatchObject({ nodeState: "done", treeState: "done" });
     const doc = await tree.read("t1");
     expect(doc).toMatchObject({ state: "done", counts: { done: 2, pending: 0, running: 0, failed: 0 } });
-    expect(await ctx.redis.scard(ctx.keys.treeStaging("t1", "twitter:a"))).toBe(3);
+    expect(await ctx.redis.zcard(ctx.keys.treeStaging("t1", "twitter:a"))).toBe(3);
   });
 
   it("settles partial when a page fails for good, and requeue reopens exactly that page", async () => {

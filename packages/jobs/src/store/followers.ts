@@ -9,16 +9,17 @@ import { publishVersion, type PublishResult } from "./publish.ts";
 /**
  * The follower store: versioned readable sets with change sets, all under the account's hash tag.
  *
- * Page jobs write into the sync's staging SET (under the tree's tag, by leaf-8.lua). When the account's node completes
- * with no failed page, publish.ts makes the staged set the account's next version: a ZSET whose scores are all 0, so
+ * Page jobs write into the sync's staging ZSET (under the tree's tag, by leaf-8.lua). When the account's node completes
+ * with no failed page, publish.ts makes the staged ids the account's next version: a ZSET whose scores are all 0, so
  * members sort by bytes and `ZRANGE … BYLEX` pages one version exactly from the last id a reader saw (no offsets, no
  * duplicates). It records the change set against the previous version (added and removed ids) and lets the replaced
  * version expire after `versionRetentionMs`: cursors on it keep working until then, then get 410. Readers switch
  * atomically: `meta.version` moves in one script, after everything is built.
  *
- * Costs: a page is one script call, O(log N + page). Publishing is O(N) in chunks of 5,000 (no step blocks Redis for
- * more than a few ms). Memory: a version is a ZSET, about 104 B per follower for 10-digit ids against 56 B for the
- * staged SET; a replaced version is kept only for the retention period, a change set 2 × its ids.
+ * Costs: a page is one script call, O(log N + page). Publishing renames the staged ZSET on a single Redis (O(1)) and
+ * copies it in chunks of 5,000 on a cluster; the change set is O(N) in chunks (no step blocks Redis for more than a
+ * few ms). Memory: a version is a ZSET, about 104 B per follower for 10-digit ids; a replaced version is kept only for
+ * the retention period, a change set 2 × its ids.
  */
 export interface FollowerInfo {
   account: string; count: number; version: number; generation: string; treeId: string | null; updatedAt: number | null;

@@ -3,7 +3,7 @@
   transition idempotent: a page that runs twice counts once, and `done` is absorbing.
 
   KEYS[1] tree meta (hash)       KEYS[2] tree counts (hash)     KEYS[3] node hash
-  KEYS[4] node leaves (hash)     KEYS[5] node staging set       KEYS[6] tree failed (hash)
+  KEYS[4] node leaves (hash)     KEYS[5] node staging zset      KEYS[6] tree failed (hash)
   KEYS[7] node's seen cursors (set)  KEYS[8] node's coverage bitmap (offset paging: which true positions we hold)
   ARGV[1] node id   ARGV[2] leaf key   ARGV[3] op   ARGV[4] now (ms)
   op "register":  ARGV[5] state to register in (pending|delayed)
@@ -107,8 +107,21 @@ elseif op == "done" then
       local start, n = tonumber(ARGV[9]), #ARGV - first + 1
       for i = math.max(start, 0), start + n - 1 do call("SETBIT", cover, i, 1) end
     end
-    for i = first, #ARGV, 1000 do
-      added = added + call("SADD", staging, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+    if #ARGV >= first and call("TYPE", staging).ok == "set" then
+      -- staged by a version before staging became a ZSET (a deploy mid-sync): keep its type
+      for i = first, #ARGV, 1000 do
+        added = added + call("SADD", staging, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+      end
+    else
+      -- score 0: on a single Redis the staged ZSET becomes the account's next version by RENAME (store/publish.ts)
+      for i = first, #ARGV, 1000 do
+        local batch = {}
+        for j = i, math.min(i + 999, #ARGV) do
+          batch[#batch + 1] = 0
+          batch[#batch + 1] = ARGV[j]
+        end
+        added = added + call("ZADD", staging, unpack(batch))
+      end
     end
     local anomaly, stop = ARGV[5], false
     if ARGV[7] ~= "" and call("SADD", cursors, ARGV[7]) == 0 then

@@ -20,11 +20,30 @@ describe("versioned follower store", () => {
     retention: { versionRetentionMs: 3_600_000, changesRetentionMs: 3_600_000, maxChangeIds: 100_000, ...r },
   });
 
-  /** Stages `ids` as a finished sync of a fresh tree would, then publishes it. */
+  /** Stages `ids` as a finished sync of a fresh tree would (leaf-8.lua: a ZSET, score 0), then publishes it. */
   async function publish(s: FollowerStore, ids: string[], treeId = `t${++seq}`) {
-    if (ids.length) await t.redis.sadd(t.keys.treeStaging(treeId, `${NET}:${ACC}`), ...ids);
+    if (ids.length) await t.redis.zadd(t.keys.treeStaging(treeId, `${NET}:${ACC}`), ...ids.flatMap((id) => [0, id]));
     return { treeId, ...(await s.publish(treeId, NET, ACC)) };
   }
+
+  it("publishes ids staged as a SET (before staging became a ZSET) and the ZSET alike", async () => {
+    const s = store();
+    await t.redis.sadd(t.keys.treeStaging("legacy", `${NET}:${ACC}`), "1", "2", "3");
+    expect(await s.publish("legacy", NET, ACC)).toMatchObject({ published: true, version: 1, count: 3 });
+    expect(await publish(s, ["2", "3", "4", "5"])).toMatchObject({ published: true, version: 2, added: 2, removed: 1, count: 4 });
+    expect(await s.digest(NET, ACC)).toEqual(digestIds(["2", "3", "4", "5"]));
+    // a single Redis renames the staged ZSET into the version (nothing left behind); a cluster copies it across slots
+    expect(await t.redis.exists(t.keys.treeStaging(`t${seq}`, `${NET}:${ACC}`))).toBe(t.redis.isCluster ? 1 : 0);
+  });
+
+  it("a publish that died after moving the staged ids into the version finishes it on the retry", async () => {
+    const s = store();
+    await publish(s, ["a", "b"]);
+    // what a build leaves when it dies right after the RENAME: version 2 whole, no staging, nothing committed
+    await t.redis.zadd(t.keys.followersVersion(NET, ACC, 2), 0, "b", 0, "c", 0, "d");
+    expect(await s.publish("died", NET, ACC)).toMatchObject({ published: true, version: 2, added: 2, removed: 1, count: 3 });
+    expect(await s.digest(NET, ACC)).toEqual(digestIds(["b", "c", "d"]));
+  });
 
   async function readAll(s: FollowerStore, limit: number, cursor: string | null = null) {
     const seen: string[] = [];
