@@ -32,6 +32,8 @@ export interface FanoutConfig {
   networks?: (UserNetworkSpec | DefinedNetwork)[];
   tuning?: Record<string, NetworkTuning>;
   whaleThreshold?: number;
+  /** Pages done for one account within a minute that flag it a whale (job-rate spike); default 1,000. */
+  whaleSpikePagesPerMinute?: number;
   treeRetentionMs?: number;
   backoffBaseMs?: number;
   schedules?: ScheduleDef[];
@@ -68,6 +70,7 @@ const ConfigSchema = z.object({
   networks: z.array(z.custom<UserNetworkSpec | DefinedNetwork>((v) => typeof v === "object" && v !== null && "name" in v, "a network spec (see defineNetwork)")).optional(),
   tuning: z.record(z.string(), Tuning).optional(),
   whaleThreshold: z.number().int().positive().optional(),
+  whaleSpikePagesPerMinute: z.number().int().positive().optional(),
   treeRetentionMs: z.number().int().positive().optional(),
   backoffBaseMs: z.number().int().positive().max(600_000).optional(),
   schedules: z.array(ScheduleSchema).optional(),

@@ -264,7 +264,17 @@ export async function setWhale(engine: Engine, account: string, on: boolean, act
   }
   if (on) await engine.whales.flag(node, "moved by an operator", null, true);
   else await engine.whales.unflag(node);
-  const target: QueueName = on ? "whales" : "default";
+  const moved = await moveWaitingJobs(engine, node, on ? "whales" : "default");
+  await audit(engine, actor, on ? "whale-on" : "whale-off", { account: node, moved });
+  return { account: node, whale: on, moved };
+}
+
+/**
+ * Moves an account's waiting jobs to `target`: add there first (same job id), then remove from the old queue, so a
+ * crash in between leaves a duplicate id that runs once in effect (idempotent pages), never a lost page. Running
+ * jobs finish where they are; their successors follow the whale flag.
+ */
+export async function moveWaitingJobs(engine: Engine, node: string, target: QueueName): Promise<number> {
   let moved = 0;
   for (const job of await waitingJobsOf(engine, node)) {
     if (job.queueName === target) continue;
@@ -276,8 +286,7 @@ export async function setWhale(engine: Engine, account: string, on: boolean, act
     await job.remove();
     moved++;
   }
-  await audit(engine, actor, on ? "whale-on" : "whale-off", { account: node, moved });
-  return { account: node, whale: on, moved };
+  return moved;
 }
 
 /** Changes the priority of an account's waiting jobs. */

@@ -10,6 +10,7 @@ import { parsePayload, PayloadError, type PagePayload } from "./payloads.ts";
 import { isQueueName, pageJobId, type QueueName } from "./queues.ts";
 import type { ProcessObserver } from "./metrics.ts";
 import { parkJob, type ParkingHooks } from "./parking.ts";
+import { moveWaitingJobs } from "./ops.ts";
 import { publishSettled } from "./settle.ts";
 import { markSynced } from "./trickle.ts";
 
@@ -127,6 +128,7 @@ async function storePage(ctx: Ctx, page: Page): Promise<Outcome> {
     nextCursor: plan.nextCursor, stopIfNoNew: plan.stopIfNoNew, ...(plan.anomaly ? { anomaly: plan.anomaly } : {}),
     coverStart: coverStart(p, page),
   });
+  if (res.pagesThisMinute > engine.whales.spikePagesPerMinute) await detectSpike(ctx, res.pagesThisMinute);
   const out = await launch(ctx, plan.successors, res);
   return { ids: page.ids.length, successors: "successors" in out ? out.successors : 0 };
 }
@@ -136,6 +138,18 @@ async function detectWhale({ engine, p, node }: Ctx, total: number): Promise<voi
     await engine.whales.flag(node, `follower total ${total} above the threshold ${engine.whales.threshold}`, total, false);
     engine.log.info({ account: node, total, treeId: p.treeId }, "whale detected");
   }
+}
+
+/**
+ * The job-rate trigger: an account whose pages run faster than the spike threshold (a size the network understated
+ * or never gave) becomes a whale; the first worker to flag it moves its waiting pages to the whale queue.
+ */
+async function detectSpike({ engine, p, node }: Ctx, pagesThisMinute: number): Promise<void> {
+  if (await engine.whales.isWhale(node)) return;
+  const reason = `job rate spike: ${pagesThisMinute} pages in a minute, above the threshold ${engine.whales.spikePagesPerMinute}`;
+  if (!(await engine.whales.flag(node, reason, null, false))) return;
+  const moved = await moveWaitingJobs(engine, node, "whales");
+  engine.log.info({ account: node, pagesThisMinute, moved, treeId: p.treeId }, "whale detected (job rate spike)");
 }
 
 /** Enqueues the successors the tree accepted, in the account's queue (whales go to `whales`), then settles. */

@@ -87,7 +87,7 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
     accounts: createAccounts({ redis, keys, vault, clock }),
     vault,
     errors: createErrorStats({ redis, keys }),
-    whales: createWhales({ redis, keys, clock, threshold: config.whaleThreshold ?? 100_000 }),
+    whales: createWhales({ redis, keys, clock, threshold: config.whaleThreshold ?? 100_000, ...(config.whaleSpikePagesPerMinute ? { spikePagesPerMinute: config.whaleSpikePagesPerMinute } : {}) }),
     settings: {
       ...DEFAULT_SETTINGS,
       ...(config.treeRetentionMs ? { treeRetentionMs: config.treeRetentionMs } : {}),

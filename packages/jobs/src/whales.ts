@@ -9,7 +9,15 @@ import type { RedisClient } from "./redis.ts";
  */
 export interface WhaleInfo { account: string; reason: string; size: number | null; at: number; manual: boolean }
 
-export function createWhales({ redis, keys, clock, threshold }: { redis: RedisClient; keys: Keys; clock: { now(): number }; threshold: number }) {
+/**
+ * The job-rate trigger's default: 1,000 pages done for one account in one minute. At 100 followers a page that is a
+ * whale's worth (the size threshold's 100,000) every minute, from an account whose size was unknown or understated.
+ */
+export const DEFAULT_SPIKE_PAGES_PER_MINUTE = 1_000;
+
+export function createWhales({ redis, keys, clock, threshold, spikePagesPerMinute = DEFAULT_SPIKE_PAGES_PER_MINUTE }: {
+  redis: RedisClient; keys: Keys; clock: { now(): number }; threshold: number; spikePagesPerMinute?: number;
+}) {
   let cache = { at: 0, set: new Set<string>() };
   async function current(): Promise<Set<string>> {
     if (clock.now() - cache.at > 1_000) cache = { at: clock.now(), set: new Set(await redis.hkeys(keys.whales())) };
@@ -17,6 +25,7 @@ export function createWhales({ redis, keys, clock, threshold }: { redis: RedisCl
   }
   return {
     threshold,
+    spikePagesPerMinute,
     async isWhale(account: string): Promise<boolean> {
       return (await current()).has(account);
     },

@@ -19,7 +19,8 @@
   op "commit":    (committing -> done|partial, after the worker swapped the follower set in)
   op "extend":    ARGV[5] n, ARGV[6..] leaf keys: a committing node found coverage gaps; register these pages and
                   run again (the node's "verify" count says how many rounds it took)
-  -> { node state, tree state (or ""), new ids added, successors that are registered (done op) | "orphan" }
+  -> { node state, tree state (or ""), new ids added, successors that are registered (done op), pages the node has
+       done in this minute (done op) | "orphan" }
   A "state" op on a page the tree never registered answers node state "orphan": the job must do nothing.
 ]]
 local meta, counts, node, leaves, staging, failed, cursors, cover = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
@@ -100,6 +101,7 @@ elseif op == "done" then
   if not old then return { "orphan", "", 0, {} } end
   local nsucc = tonumber(ARGV[10])
   local registered = {}
+  local rate = 0
   local listed = false -- the successors were checked one by one already
   if old ~= "done" then
     local first = 11 + nsucc
@@ -144,6 +146,14 @@ elseif op == "done" then
     if old == "failed" then call("HDEL", failed, nodeId .. "|" .. leaf) end
     move(old, "done")
     call("HINCRBY", node, "pages", 1)
+    -- pages done in the current minute: the whale detector's job-rate trigger (store spike)
+    local minute = tostring(math.floor(tonumber(ARGV[4]) / 60000))
+    if call("HGET", node, "rateMinute") == minute then
+      rate = call("HINCRBY", node, "rateN", 1)
+    else
+      call("HSET", node, "rateMinute", minute, "rateN", 1)
+      rate = 1
+    end
     if anomaly ~= "" then call("HSET", node, "anomaly", anomaly) end
     if ARGV[6] ~= "" then
       call("HSET", node, "total", ARGV[6])
@@ -156,7 +166,7 @@ elseif op == "done" then
     end
   end
   local ns, ts = check_node()
-  return { ns, ts, added, registered }
+  return { ns, ts, added, registered, rate }
 elseif op == "fail" then
   if old ~= "done" and old ~= "failed" then
     move(old, "failed")

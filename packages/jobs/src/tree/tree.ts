@@ -34,7 +34,11 @@ export interface NodeDoc {
   total0: number | null;
   verify: number;
 }
-export interface LeafResult { nodeState: NodeState | "unknown" | "orphan"; treeState: TreeState | ""; added: number; registered: string[] }
+export interface LeafResult {
+  nodeState: NodeState | "unknown" | "orphan"; treeState: TreeState | ""; added: number; registered: string[];
+  /** Done op: pages the node has done in the current minute (the whale detector's job-rate trigger); else 0. */
+  pagesThisMinute: number;
+}
 
 export interface TreeStoreDeps { redis: RedisClient; keys: Keys; clock: { now(): number } }
 
@@ -47,8 +51,8 @@ export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
   ];
 
   async function leafOp(treeId: string, node: string, leaf: string, op: string, args: (string | number)[] = []): Promise<LeafResult> {
-    const res = (await runScript(redis, "treeLeaf", leafKeys(treeId, node), [node, leaf, op, clock.now(), ...args])) as [string, string, number, string[]];
-    return { nodeState: res[0] as LeafResult["nodeState"], treeState: res[1] as TreeState | "", added: Number(res[2]), registered: res[3] ?? [] };
+    const res = (await runScript(redis, "treeLeaf", leafKeys(treeId, node), [node, leaf, op, clock.now(), ...args])) as [string, string, number, string[], number?];
+    return { nodeState: res[0] as LeafResult["nodeState"], treeState: res[1] as TreeState | "", added: Number(res[2]), registered: res[3] ?? [], pagesThisMinute: Number(res[4] ?? 0) };
   }
 
   return {
