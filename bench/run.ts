@@ -22,6 +22,7 @@ import * as simnet from "./benches/simnet.ts";
 import * as sink from "./benches/sink.ts";
 import * as soak from "./benches/soak.ts";
 import * as treeRead from "./benches/tree-read.ts";
+import * as trickleScale from "./benches/trickle-scale.ts";
 import * as whale from "./benches/whale.ts";
 import type { BenchContext, BenchModule } from "./lib/context.ts";
 import { machineFacts } from "./lib/machine.ts";
@@ -31,7 +32,7 @@ import { redisVersion } from "./lib/redis.ts";
 import { fmt } from "./lib/stats.ts";
 import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
 
-const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, scaling, sink, correctness, soak];
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, scaling, sink, trickleScale, correctness, soak];
 /**
  * Benches that run only when named, besides soak-type ones: none now (correctness, a check rather than a figure,
  * takes ~90 s since the park/reconnect race was fixed, and fits the full run's budget).
