@@ -13,6 +13,7 @@ import { startRedisServer, type RedisServer } from "@fanout/testkit/redis-server
 import * as consoleBench from "./benches/console.ts";
 import * as correctness from "./benches/correctness.ts";
 import * as fairness from "./benches/fairness.ts";
+import * as interactive from "./benches/interactive.ts";
 import * as engineCost from "./benches/engine-cost.ts";
 import * as limiterAdaptive from "./benches/limiter-adaptive.ts";
 import * as limiterKnown from "./benches/limiter-known.ts";
@@ -33,7 +34,7 @@ import { redisVersion } from "./lib/redis.ts";
 import { fmt } from "./lib/stats.ts";
 import { evaluate, writeSummary, type BenchFile, type EvaluatedRow } from "./lib/summary.ts";
 
-const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, scaling, sink, trickleScale, fairness, correctness, soak];
+const BENCHES: BenchModule[] = [simnet, engineCost, whale, limiterKnown, limiterAdaptive, treeRead, consoleBench, memory, outage, scaling, sink, trickleScale, fairness, interactive, correctness, soak];
 /**
  * Benches that run only when named, besides soak-type ones: none now (correctness, a check rather than a figure,
  * takes ~90 s since the park/reconnect race was fixed, and fits the full run's budget).
