@@ -17,7 +17,7 @@ export const title = "trickle tick cost and bytes per account, 1,000 vs 1,000,00
 const DUE = 500;
 const CHUNK = 2_000;
 
-interface Scale { accounts: number; bytesPerAccount: number; seedS: number; tickCommands: number; tickMs: number; due: number; commands: Record<string, number> }
+interface Scale { accounts: number; bytesPerAccount: number; dueSetBytes: number; seedS: number; tickCommands: number; tickMs: number; due: number; commands: Record<string, number> }
 
 async function usedMemory(ctx: BenchContext): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await ctx.redis.info("memory"))?.[1] ?? 0);
@@ -40,6 +40,7 @@ async function measure(ctx: BenchContext, n: number): Promise<Scale> {
     }
     const seedS = (performance.now() - t0) / 1000;
     const bytesPerAccount = ((await usedMemory(ctx)) - before) / n;
+    const dueSetBytes = Number(await ctx.redis.call("MEMORY", "USAGE", engine.keys.accountsDue(), "SAMPLES", "0"));
     // The same DUE accounts become due in both runs (spread over the id range): bench setup, not library API.
     const p = engine.redis.pipeline();
     for (let k = 0; k < DUE; k++) p.zadd(engine.keys.accountsDue(), "XX", 0, `twitter:${1_000_000_000 + Math.floor((k * n) / DUE)}`);
@@ -49,7 +50,7 @@ async function measure(ctx: BenchContext, n: number): Promise<Scale> {
     const tick = await runTrickle(engine);
     const tickMs = performance.now() - t1;
     const d = diffCommands(c0, await commandStats(ctx.redis));
-    return { accounts: n, bytesPerAccount, seedS, tickCommands: totalCommands(d), tickMs, due: tick.due, commands: perUnit(d, 1, 16) };
+    return { accounts: n, bytesPerAccount, dueSetBytes, seedS, tickCommands: totalCommands(d), tickMs, due: tick.due, commands: perUnit(d, 1, 16) };
   } finally {
     await engine.close();
     await wipePrefix(ctx.redis, prefix);
@@ -69,6 +70,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     { figure: `trickle tick, ${DUE} due: Redis commands at ${label} accounts`, fanout: large.tickCommands, baseline: small.tickCommands, vs, digits: 0, target: { on: "ratio", op: "<=", value: 1 }, note: "INFO commandstats delta around one runTrickle: the due read, pushing them out, and starting their sync (tree + jobs)" },
     { figure: `trickle tick, ${DUE} due: time at ${label} accounts (diagnostic)`, fanout: round(large.tickMs), baseline: round(small.tickMs), vs, unit: " ms" },
     { figure: `Redis bytes per connected account at ${label}`, fanout: round(large.bytesPerAccount, 0), baseline: round(small.bytesPerAccount, 0), vs, unit: " B", digits: 0, note: "used_memory delta ÷ accounts: account hash, sealed tokens, the index and the due set" },
+    { figure: `the due set (sorted set by next-due time): bytes per account at ${label}`, fanout: round(large.dueSetBytes / large.accounts, 0), baseline: round(small.dueSetBytes / small.accounts, 0), vs, unit: " B", digits: 0, note: `MEMORY USAGE … SAMPLES 0: ${round(large.dueSetBytes / 1_048_576, 1)} MB in all` },
     { figure: `seeding ${label} accounts through the library API (diagnostic)`, fanout: round(large.seedS), unit: " s", note: `${round(big / large.seedS, 0).toLocaleString("en-US")} accounts/s: accounts.connect + markConnected, ${CHUNK} at a time` },
   ];
   return {
