@@ -283,7 +283,8 @@ export async function moveWaitingJobs(engine: Engine, node: string, target: Queu
       jobId: job.id, ...(job.priority ? { priority: job.priority } : {}),
       ...(delayedUntil > engine.clock.now() ? { delay: delayedUntil - engine.clock.now() } : {}),
     });
-    await job.remove();
+    // A job that started meanwhile stays where it is (locked): its copy in `target` runs once in effect.
+    await job.remove().catch((err: unknown) => engine.log.debug({ jobId: job.id, err: String(err) }, "moved job started meanwhile"));
     moved++;
   }
   return moved;
