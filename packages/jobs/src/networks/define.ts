@@ -82,7 +82,7 @@ const SpecData = z.object({
   pageSize: z.object({ default: z.int().positive(), max: z.int().positive() }).refine((p) => p.default <= p.max, "default exceeds max"),
   limits: z.array(z.object({
     scope: z.enum(["token", "app", "ip"]), max: z.int().positive(), windowMs: z.int().positive(),
-    paging: z.boolean().optional(), aligned: z.boolean().optional(), endpoint: z.string().optional(),
+    paging: z.boolean().optional(), aligned: z.boolean().optional(), endpoint: z.string().optional(), burst: z.int().positive().optional(),
   })).optional(),
   timeoutMs: z.int().positive().max(300_000).optional(),
   maxBodyBytes: z.int().positive().optional(),
