@@ -204,7 +204,8 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const base = best(baseRuns);
 
     const profN = Math.min(n, ctx.quick ? 30 : 150);
-    const profDir = join(ctx.tmp, "cpuprof");
+    // BENCH_CPUPROF_DIR keeps the .cpuprofile files (open them in Chrome DevTools); by default they go with the run.
+    const profDir = process.env.BENCH_CPUPROF_DIR ?? join(ctx.tmp, "cpuprof");
     mkdirSync(profDir, { recursive: true });
     ctx.log(`profiling Fanout's workers (--cpu-prof) on ${profN} accounts`);
     const profiled = await runFanout(ctx, sim, accounts.slice(0, profN), "profiled", FANOUT_CONFIG, profDir);

@@ -36,6 +36,45 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     expect(await ctx.redis.zcard(ctx.keys.treeStaging("t1", "twitter:a"))).toBe(3);
   });
 
+  it("stores ids into a staged SET left by a version before staging became a ZSET, counting only new ones", async () => {
+    await tree.create("tl", [{ node: "twitter:a", firstLeaf: "p0" }], {});
+    await ctx.redis.sadd(ctx.keys.treeStaging("tl", "twitter:a"), "1", "2");
+    const r = await tree.done("tl", "twitter:a", "p0", { ids: ["2", "3", "4"], successors: [] });
+    expect(r.added).toBe(2);
+    expect(await ctx.redis.type(ctx.keys.treeStaging("tl", "twitter:a"))).toBe("set");
+    expect((await ctx.redis.smembers(ctx.keys.treeStaging("tl", "twitter:a"))).sort()).toEqual(["1", "2", "3", "4"]);
+  });
+
+  it("stages a page of 2,500 ids (more than one ZADD batch) and marks the coverage of each", async () => {
+    await tree.create("tb", [{ node: "linkedin:a", firstLeaf: "o0" }], {});
+    const ids = Array.from({ length: 2_500 }, (_, i) => `id${i}`);
+    const r = await tree.done("tb", "linkedin:a", "o0", { ids, successors: [], coverStart: 10 });
+    expect(r.added).toBe(2_500);
+    expect(await ctx.redis.zcard(ctx.keys.treeStaging("tb", "linkedin:a"))).toBe(2_500);
+    expect(await ctx.redis.zscore(ctx.keys.treeStaging("tb", "linkedin:a"), "id2499")).toBe("0");
+    expect(await tree.gaps("tb", "linkedin:a", 2_520)).toEqual([[0, 10], [2_510, 2_520]]);
+  });
+
+  it("marks exactly the positions of each page, aligned or not, short or long", async () => {
+    const cases: [number, number][] = [[0, 1], [3, 2], [5, 3], [7, 9], [8, 8], [13, 40], [61, 3], [64, 1], [100, 17]];
+    await tree.create("tc", [{ node: "linkedin:c", firstLeaf: "o0" }], {});
+    const ids = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
+    await tree.done("tc", "linkedin:c", "o0", { ids: [], successors: cases.map((_, i) => `o${i + 1}`) });
+    const held = new Set<number>();
+    for (const [i, [start, n]] of cases.entries()) {
+      await tree.done("tc", "linkedin:c", `o${i + 1}`, { ids: ids(n, `c${i}`), successors: [], coverStart: start });
+      for (let k = start; k < start + n; k++) held.add(k);
+    }
+    const expected: [number, number][] = [];
+    for (let k = 0; k < 130; k++) {
+      if (held.has(k)) continue;
+      const last = expected[expected.length - 1];
+      if (last && last[1] === k) last[1] = k + 1;
+      else expected.push([k, k + 1]);
+    }
+    expect(await tree.gaps("tc", "linkedin:c", 130)).toEqual(expected);
+  });
+
   it("settles partial when a page fails for good, and requeue reopens exactly that page", async () => {
     await tree.create("t2", [{ node: "x:a", firstLeaf: "o0" }, { node: "x:b", firstLeaf: "o0" }], {});
     await tree.done("t2", "x:a", "o0", { ids: ["1"], successors: ["o50"] });

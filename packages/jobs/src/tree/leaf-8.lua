@@ -107,7 +107,11 @@ elseif op == "done" then
     local first = 11 + nsucc
     if ARGV[9] ~= "" then
       local start, n = tonumber(ARGV[9]), #ARGV - first + 1
-      for i = math.max(start, 0), start + n - 1 do call("SETBIT", cover, i, 1) end
+      -- bits a..b: whole bytes in one SETRANGE, SETBIT only at the ragged ends (not one command per follower)
+      local a, b = math.max(start, 0), start + n - 1
+      while a <= b and a % 8 ~= 0 do call("SETBIT", cover, a, 1); a = a + 1 end
+      while b >= a and (b + 1) % 8 ~= 0 do call("SETBIT", cover, b, 1); b = b - 1 end
+      if a <= b then call("SETRANGE", cover, a / 8, string.rep("\255", (b - a + 1) / 8)) end
     end
     if #ARGV >= first and call("TYPE", staging).ok == "set" then
       -- staged by a version before staging became a ZSET (a deploy mid-sync): keep its type
@@ -115,7 +119,8 @@ elseif op == "done" then
         added = added + call("SADD", staging, unpack(ARGV, i, math.min(i + 999, #ARGV)))
       end
     else
-      -- score 0: on a single Redis the staged ZSET becomes the account's next version by RENAME (store/publish.ts)
+      -- score 0: on a single Redis the staged ZSET becomes the account's next version by RENAME (store/publish.ts).
+      -- The ids travel once, as themselves: interleaving the scores client-side costs the worker what it saves here.
       for i = first, #ARGV, 1000 do
         local batch = {}
         for j = i, math.min(i + 999, #ARGV) do
