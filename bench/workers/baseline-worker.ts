@@ -1,7 +1,8 @@
 /**
  * The baselines Fanout is measured against: a plain BullMQ worker process, written the way one would without
  * Fanout — no limiter of our own, no error classification, no trees. One job = one page; a page stores its ids
- * with SADD and enqueues the next page. Modes:
+ * with SADD (or, with `store: "zset"`, with ZADD at score 0: the readable format Fanout publishes) and enqueues the
+ * next page. Modes:
  *   noop      the job does nothing (BullMQ's raw floor)
  *   twitter   cursor paging: GET /twitter/2/users/:id/followers?max_results=N&pagination_token=…
  *   linkedin  offset paging: the first page reads paging.total and enqueues every other page at once
@@ -25,6 +26,8 @@ export interface BaselineConfig {
   token?: string;
   tokensFile?: string;
   limiter?: { max: number; duration: number };
+  /** Where a page's ids go: a SET (default) or a ZSET at score 0, lexicographically pageable like Fanout's versions. */
+  store?: "set" | "zset";
   /**
    * How a refused or failed call is retried. fixed / expo-jitter: the job fails and BullMQ retries it after that
    * delay (per job). client: the process backs off as a whole — after a 429 no call of this process goes out until
@@ -76,6 +79,11 @@ async function get(path: string, token: string): Promise<{ status: number; body:
   }
 }
 
+async function storeIds(key: string, ids: string[]): Promise<void> {
+  if (cfg.store === "zset") await redis.zadd(key, ...ids.flatMap((id) => ["0", id]));
+  else await redis.sadd(key, ...ids);
+}
+
 async function twitterPage(job: Job<PageJob>): Promise<number> {
   const { id, cursor } = job.data;
   const q = `max_results=${pageSize}${cursor ? `&pagination_token=${encodeURIComponent(cursor)}` : ""}`;
@@ -83,7 +91,7 @@ async function twitterPage(job: Job<PageJob>): Promise<number> {
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
   const body = JSON.parse(res.body) as { data?: { id: string }[]; meta?: { next_token?: string } };
   const ids = (body.data ?? []).map((u) => u.id);
-  if (ids.length) await redis.sadd(`${cfg.prefix}:followers:twitter:${id}`, ...ids);
+  if (ids.length) await storeIds(`${cfg.prefix}:followers:twitter:${id}`, ids);
   const next = body.meta?.next_token;
   if (next) await queue.add("page", { id, cursor: next }, jobOptions);
   else await redis.incr(`${cfg.prefix}:accounts-done`);
@@ -99,7 +107,7 @@ async function linkedinPage(job: Job<PageJob>): Promise<number> {
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
   const body = JSON.parse(res.body) as { elements?: { to: string }[]; paging?: { total?: number } };
   const ids = (body.elements ?? []).map((e) => (e.to.startsWith(PERSON) ? e.to.slice(PERSON.length) : e.to));
-  if (ids.length) await redis.sadd(`${cfg.prefix}:followers:linkedin:${id}`, ...ids);
+  if (ids.length) await storeIds(`${cfg.prefix}:followers:linkedin:${id}`, ids);
   const total = body.paging?.total ?? 0;
   if (start === 0 && total > pageSize) {
     const rest: { name: string; data: PageJob; opts: JobsOptions }[] = [];

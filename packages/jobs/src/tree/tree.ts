@@ -198,4 +198,3 @@ function parseFailed(field: string, json: string): FailedLeaf {
     return { node, page, error: `unreadable failure record: ${(err as Error).message}`, kind: "unknown" };
   }
 }
-
