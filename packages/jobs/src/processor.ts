@@ -82,19 +82,20 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
     }
     const probe = verdict.probe;
     // A reserved slot a little ahead (pacing inside the window): the charge is at that time, so the call goes then.
-    const due = performance.now() + verdict.delayMs;
-    if (verdict.delayMs > 0) await sleep(verdict.delayMs);
-    const sent = verdict.charge ? { charge: verdict.charge, lateMs: performance.now() - due } : undefined;
+    const wait = verdict.dueAt - performance.now();
+    if (wait > 0) await sleep(wait);
+    // Late (the slot passed while this process was busy): the log learns when the call really left as it leaves.
+    const departed = verdict.charge ? depart(ctx, verdict.charge, performance.now() - verdict.dueAt) : Promise.resolve();
 
     try {
       // The limiter hears of the call (breaker, rate headers) while the page is stored: one round trip, not two.
       if (p.mode === "size") {
         if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
-        const { total, rate } = await net.client.fetchTotal(p.accountId, call);
-        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate, sent)]))[0];
+        const [{ total, rate }] = await Promise.all([net.client.fetchTotal(p.accountId, call), departed]);
+        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate)]))[0];
       }
-      const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, call);
-      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate, sent)]))[0];
+      const [page] = await Promise.all([net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, call), departed]);
+      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate)]))[0];
     } catch (err) {
       return handleFailure(ctx, err, probe);
     }
@@ -105,8 +106,15 @@ function callShape(p: PagePayload) {
   return { tokenRef: p.authAccount, paging: p.cursor !== null || p.offset > 0, endpoint: p.mode === "size" ? "profile" : "followers" };
 }
 
-async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null, sent: { charge: Charge; lateMs: number } | undefined): Promise<void> {
-  await engine.limiter.observe(net.limits, callShape(p), rate, false, true, sent);
+async function afterCall({ engine, net, p }: Ctx, rate: RateObservation | null): Promise<void> {
+  await engine.limiter.observe(net.limits, callShape(p), rate, false, true);
+}
+
+/** Moves a late call's charge to when it left; a Redis error here must not fail the call that is already going. */
+async function depart({ engine, job }: Ctx, charge: Charge, lateMs: number): Promise<void> {
+  await engine.limiter.departed(charge, lateMs).catch((err: unknown) => {
+    engine.log.warn({ jobId: job.id, err: err instanceof Error ? err.message : String(err) }, "could not move a late call's charge");
+  });
 }
 
 /** The profile's follower total decides where the paging runs: a whale's pages go to the whales queue. */

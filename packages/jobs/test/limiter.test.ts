@@ -97,11 +97,11 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     const v = await limiter.acquire(one, call);
     if (!v.go || !v.charge) throw new Error("expected a reservation");
     expect(v.charge.slot).toBe(t);
-    await limiter.observe(one, call, null, false, true, { charge: v.charge, lateMs: 40 });
+    await limiter.departed(v.charge, 40);
     const next = await limiter.acquire(one, call);
     expect(next).toMatchObject({ go: false, waitMs: 40 + 1_010 + 1 });
     // never earlier than the slot: an early report changes nothing
-    await limiter.observe(one, call, null, false, true, { charge: v.charge, lateMs: 5 });
+    await limiter.departed(v.charge, 5);
     expect(Number(await ctx.redis.zscore(ctx.keys.limitWindow("twitter", "token.a.1000"), v.charge.member))).toBe(t + 40);
   });
 

@@ -47,7 +47,13 @@ export interface Charge { logs: string[]; member: string; slot: number }
 
 export type Verdict =
   /** `delayMs`: the call's reserved slot is that far ahead; the caller waits, then calls without asking again. */
-  | { go: true; probe: boolean; delayMs: number; charge?: Charge }
+  | { go: true; probe: boolean; delayMs: number; charge?: Charge;
+    /**
+     * When the slot comes on this process's monotonic clock (`performance.now()`): the time the acquisition was
+     * SENT plus `delayMs`. Not the time its answer was read: a busy process reads answers late, and that lag is
+     * lateness too.
+     */
+    dueAt: number }
   | { go: false; waitMs: number; reason: "breaker" | "limit" | "adaptive"; factor?: string };
 
 interface Overrides { limits?: LimitFactor[]; adaptiveCap?: number; adaptiveUntil?: number }
@@ -108,6 +114,7 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
         (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(keys.limitKeys(net.name), ...factors.flatMap(({ key }) => [now(), key]));
       }
       if (useAdaptive) p.adaptive?.(keys.adaptive(net.name, "app"), "acquire", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap));
+      const sentAt = performance.now();
       const res = (await p.exec()) ?? [];
       for (const [err] of res) if (err) throw err;
       const [breaker, ...rest] = res.map(([, v]) => v as [number, number, string]);
@@ -122,27 +129,34 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
         if (a && a[0] > 0) return { go: false, waitMs: a[0], reason: "adaptive" };
       }
       const probe = breaker?.[2] === "probe";
-      if (!factors.length) return { go: true, probe, delayMs: 0 };
-      const [, , delayMs, slot] = (rest[0] ?? []) as number[];
-      return { go: true, probe, delayMs: delayMs ?? 0, charge: { logs, member, slot: slot ?? 0 } };
+      if (!factors.length) return { go: true, probe, delayMs: 0, dueAt: sentAt };
+      const [, , delayMs = 0, slot = 0] = (rest[0] ?? []) as number[];
+      return { go: true, probe, delayMs, charge: { logs, member, slot }, dueAt: sentAt + delayMs };
     },
 
     /**
-     * Feeds a response's rate headers back (and, with `sent`, when the call really left): they correct the shared counters of the factor they describe (the
+     * The call leaves now, `lateMs` after its slot (a busy event loop, a GC pause): its entry in every log moves to
+     * when it really left, BEFORE the request goes out, so acquisitions from here on see it where the API will (never
+     * earlier, GT; only if it is still there, XX). Sent alongside the request, not awaited before it.
+     */
+    async departed(charge: Charge, lateMs: number): Promise<void> {
+      if (lateMs < 1) return;
+      const p = redis.pipeline();
+      for (const log of charge.logs) p.zadd(log, "XX", "GT", charge.slot + Math.ceil(lateMs), charge.member);
+      await p.exec();
+    },
+
+    /**
+     * Feeds a response's rate headers back: they correct the shared counters of the factor they describe (the
      * token factor whose max matches the header's limit, the one with the nearest window). A throttle with no
      * reset information cuts the adaptive rate; a 429 while the headers still showed calls left moves the network
      * to the adaptive regime until the reset.
      */
-    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean, succeeded = false, sent?: { charge: Charge; lateMs: number }): Promise<void> {
+    async observe(net: NetworkLimits, call: CallShape, rate: RateObservation | null, throttled: boolean, succeeded = false): Promise<void> {
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const t = now();
       const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<unknown> };
-      // A call that left later than its slot (a busy event loop, a GC pause) is moved to when it really left, so the
-      // next reservations count it where the API did; never earlier (GT), and only if it is still there (XX).
-      if (sent && sent.lateMs >= 1) {
-        for (const log of sent.charge.logs) (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(log, "XX", "GT", sent.charge.slot + Math.round(sent.lateMs), sent.charge.member);
-      }
       // A success ends the breaker's failure streak; it rides in the same round trip (same slot).
       if (succeeded) p.breaker?.(...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), "");
       const target = pickFactor(factors, rate, t);
