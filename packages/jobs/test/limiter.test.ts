@@ -81,7 +81,7 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     for (let i = 0; i < 3_000; i++) {
       t += rand() < 0.3 ? Math.floor(rand() * 200) : 0; // bursts of callers and quiet spells
       const v = await limiter.acquire(fast, { ...call, tokenRef: rand() < 0.8 ? "a" : "b" });
-      if (v.go) slots.push(t + v.delayMs);
+      if (v.go) slots.push(v.charge?.slot ?? t);
     }
     expect(slots.length).toBeGreaterThan(500);
     slots.sort((x, y) => x - y);
@@ -90,6 +90,27 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
       while ((slots[i] ?? 0) - (slots[j] ?? 0) >= 2_000) j++;
       expect(i - j + 1).toBeLessThanOrEqual(50);
     }
+  });
+
+  it("keeps pacing when saturated: no burst at each window edge once the first burst ages out of the log", async () => {
+    const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 100, windowMs: 1_000 }] };
+    const spacing = 1_010 / 100;
+    // Saturated callers for 3 windows: each asks, waits for its reservation (or its refusal), and asks again.
+    const slots: number[] = [];
+    const end = t + 3_100;
+    while (t < end) {
+      const v = await limiter.acquire(fast, call);
+      if (v.go) slots.push(v.charge?.slot ?? t);
+      else t += Math.max(1, Math.min(v.waitMs, 5));
+      if (v.go && v.delayMs > 0) t += 1;
+    }
+    slots.sort((a, b) => a - b);
+    const first = slots[0] ?? 0;
+    // the first burst (10 at once) is the only one: past it, no two calls closer than one spacing (rounded to the ms)
+    const later = slots.filter((x) => x > first);
+    for (let i = 1; i < later.length; i++) expect((later[i] ?? 0) - (later[i - 1] ?? 0)).toBeGreaterThanOrEqual(Math.floor(spacing));
+    // and still the full rate: 100 per 1,010 ms
+    expect(later.filter((x) => x < first + 3_030).length).toBeGreaterThanOrEqual(3 * 100 - 10 - 2);
   });
 
   it("moves a call that left late to when it left, so the next window counts it where the API did", async () => {

@@ -29,7 +29,7 @@ local horizon = tonumber(ARGV[3])
 
 local n = #KEYS / 2
 local slot, who = now, 0
-local tats = {}
+local tats, held = {}, {}
 for i = 1, n do
   local max, window = tonumber(ARGV[4 * i]), tonumber(ARGV[4 * i + 1])
   local spacing, burst = tonumber(ARGV[4 * i + 2]), tonumber(ARGV[4 * i + 3])
@@ -45,6 +45,8 @@ for i = 1, n do
     local oldest = redis.call("ZRANGE", key, used - max, used - max, "WITHSCORES")
     earliest = math.max(earliest, tonumber(oldest[2]) + window + 1)
   end
+  -- held: the log (or a block), not the pacing, is what holds this call back: the factor is saturated.
+  held[i] = earliest > now and earliest > tats[i] - (burst - 1) * spacing and burst < max
   earliest = math.max(earliest, tats[i] - (burst - 1) * spacing)
   if earliest > slot then slot, who = earliest, i end
 end
@@ -64,8 +66,12 @@ if delay > horizon then
   return { math.max(delay, math.ceil(ticket - now - horizon / 2)), who }
 end
 for i = 1, n do
-  local window, spacing = tonumber(ARGV[4 * i + 1]), tonumber(ARGV[4 * i + 2])
+  local window, spacing, burst = tonumber(ARGV[4 * i + 1]), tonumber(ARGV[4 * i + 2]), tonumber(ARGV[4 * i + 3])
+  -- A saturated factor spends its burst credit: the calls behind this one follow a spacing apart. Otherwise the
+  -- credit outlives the saturation, and each time the log frees the slots of a window-old burst, that many calls
+  -- go at once, a burst at every window edge, which a little jitter pushes into the API's previous window.
   local tat = math.max(tats[i], slot) + spacing
+  if held[i] then tat = math.max(tat, slot + burst * spacing) end
   redis.call("ZADD", KEYS[2 * i - 1], slot, member)
   redis.call("PEXPIRE", KEYS[2 * i - 1], delay + window + 1000)
   redis.call("HSET", KEYS[2 * i], "tat", tat)
