@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError } from "./errors.ts";
-import { classifyWith, excerpt, MalformedBody, type Classifier, type RawResponse } from "./response.ts";
+import { classifyWith, excerpt, itemsWith, MalformedBody, type Classifier, type RawResponse } from "./response.ts";
 import type { PageRequest } from "./types.ts";
 
 /** LinkedIn v2 connections (NETWORKS.md, "LinkedIn"). No rate headers at all: every wait is the engine's guess. */
@@ -47,7 +47,7 @@ function personId(urn: string): string {
 }
 
 const ConnectionsBody = z.object({
-  elements: z.array(z.object({ to: z.string() })),
+  elements: itemsWith("to", () => true, "a string"),
   paging: z.object({ start: z.number().int().optional(), count: z.number().int().optional(), total: z.number().int().nonnegative().optional() }),
 });
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { NetworkError, type ErrorKind } from "./errors.ts";
 import { retryAfterMs as parseRetryAfter, msUntil, type HeaderMap } from "./headers.ts";
 import type { NetworkErrorClass } from "./http.ts";
@@ -81,6 +81,29 @@ export interface InterpretContext {
   label: string;
   /** Values that must never appear in a message (the token, a refresh token). */
   secrets: readonly string[];
+}
+
+/**
+ * A page's list of items, each an object whose `key` is a string that `valid` accepts, checked in one loop and kept
+ * as they are. zod's array of objects rebuilds every item: a thousand new objects per page, for the collector
+ * (issue 11). A bad list is malformed like any other shape error, naming the first bad item.
+ */
+export function itemsWith<K extends string>(key: K, valid: (value: string) => boolean, described: string) {
+  const firstBad = (v: unknown): number => {
+    if (!Array.isArray(v)) return -2;
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      const value = typeof item === "object" && item !== null ? (item as Record<string, unknown>)[key] : undefined;
+      if (typeof value !== "string" || !valid(value)) return i;
+    }
+    return -1;
+  };
+  return z.custom<Record<K, string>[]>((v) => firstBad(v) === -1, {
+    error: (iss) => {
+      const i = firstBad(iss.input);
+      return i === -2 ? "expected an array" : `item ${i}: expected an object whose "${key}" is ${described}`;
+    },
+  });
 }
 
 /** Thrown by a decoder's `read` when a valid-looking body still cannot be used. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError } from "./errors.ts";
 import { compactRate, intHeader, simnetResetMs, type HeaderMap } from "./headers.ts";
-import { classifyWith, excerpt, waitFrom, type Classifier, type ClassifyInput, type Fail, type RawResponse } from "./response.ts";
+import { classifyWith, excerpt, itemsWith, waitFrom, type Classifier, type ClassifyInput, type Fail, type RawResponse } from "./response.ts";
 import type { LimitFactor, PageRequest, RateObservation } from "./types.ts";
 
 /** X / Twitter API v2 (NETWORKS.md, "X / Twitter API v2"). */
@@ -76,8 +76,10 @@ function partialError(body: unknown, fail: Fail): NetworkError | null {
   return fail("permanent", `200 with errors only: ${excerpt(first.detail ?? first.title)}`, { code: problemCode(first.type) ?? "partial-error" });
 }
 
+const DIGITS = /^\d+$/;
+
 const FollowersBody = z.object({
-  data: z.array(z.object({ id: z.string().regex(/^\d+$/) })).optional(),
+  data: itemsWith("id", (id) => DIGITS.test(id), "a string of digits").optional(),
   meta: z.object({ result_count: z.number().optional(), next_token: z.string().min(1).optional() }),
 });
 

@@ -165,3 +165,15 @@ it("names Facebook's code once in the message, with the subcode", () => {
   const err = classifyFacebook(jsonRes(400, { error: { message: "(#17) User request limit reached", code: 17, error_subcode: 2446079 } }), NOW);
   expect(err?.message).toBe("facebook response: (#17/2446079) User request limit reached");
 });
+
+it("names the first bad item of a page's list, on every network", () => {
+  const tw = classifyTwitter(jsonRes(200, { data: [{ id: "1" }, { id: "2" }, { id: 3 }], meta: { result_count: 3 } }), NOW);
+  expect(tw?.message).toMatch(/malformed 2xx body: unexpected shape at data: item 2: expected an object whose "id" is a string of digits/);
+  const fb = classifyFacebook(jsonRes(200, { data: [{ id: "" }] }), NOW);
+  expect(fb?.message).toMatch(/at data: item 0: .*"id" is a non-empty string/);
+  const li = classifyLinkedIn(jsonRes(200, { elements: [{ to: "urn:li:person:a" }, null], paging: { start: 0, count: 2 } }), NOW);
+  expect(li?.message).toMatch(/at elements: item 1: .*"to" is a string/);
+  const ma = classifyMastodon(jsonRes(200, [{ id: "1" }, "2"]), NOW);
+  expect(ma?.message).toMatch(/at \(root\): item 1: .*"id" is a non-empty string/);
+  expect(classifyMastodon(jsonRes(200, { id: "1" }), NOW)?.message).toMatch(/expected an array/);
+});
