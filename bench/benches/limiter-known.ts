@@ -5,13 +5,13 @@ import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
 import { startProxy, type Hit, type Proxy } from "../lib/proxy.ts";
-import { round, wipePrefix } from "../lib/redis.ts";
+import { commandStats, diffCommands, redisCpuSeconds, round, totalCommands, wipePrefix } from "../lib/redis.ts";
 import { startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { countBetween, sleep, worstWindow } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
 import { lineChart } from "../lib/svg.ts";
 import { withFanout } from "../lib/sync-run.ts";
-import { startBaselineWorkers, stopWorkers } from "../lib/workers.ts";
+import { benchEngine, startBaselineWorkers, stopWorkers } from "../lib/workers.ts";
 
 /**
  * Published limit (issue 7): 4 worker processes share ONE Twitter token (many accounts read `via` it) whose limit is
@@ -184,6 +184,64 @@ function rollingSeries(v: Variant, untilS: number): [number, number][] {
   return out;
 }
 
+interface Overhead { acquisitionsPerS: number; pingsPerS: number; roundTripsPerAcquisition: number; commandsPerAcquisition: number; redisCpuUs: number; processCpuUs: number }
+
+/**
+ * The limiter's own cost (issue 7: acquisitions per second per process, Redis round trips per acquisition), in this
+ * process against the bench's Redis, on a limit that never refuses: 50 concurrent callers for `seconds` (beside the
+ * same callers sending PING, the round-trip floor), then 1,000 acquisitions one after another while the connection's
+ * socket writes are counted (a round trip is one write: ioredis writes a pipeline at once).
+ */
+async function overhead(ctx: BenchContext, simUrl: string, network: "twitter" | "linkedin", seconds: number): Promise<Overhead> {
+  const prefix = `bench-lk-overhead-${network}`;
+  const config: FanoutConfig = {
+    tuning: {
+      twitter: { limits: [{ scope: "token", max: 1_000_000_000, windowMs: 1_000, endpoint: "followers" }] },
+      linkedin: { adaptive: { initialRate: 1_000_000, maxRate: 1_000_000 } },
+    },
+  };
+  const engine = await benchEngine(ctx, prefix, simUrl, config);
+  try {
+    const net = engine.networks.get(network);
+    if (!net) throw new Error(`no ${network} network`);
+    const call = { tokenRef: "overhead", paging: true, endpoint: "followers" };
+    const flood = async (op: () => Promise<unknown>): Promise<number> => {
+      let n = 0;
+      const end = performance.now() + seconds * 1_000;
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) { await op(); n++; }
+      }));
+      return n / seconds;
+    };
+    await flood(() => engine.limiter.acquire(net.limits, call)); // warm: scripts loaded, JIT
+    const pingsPerS = await flood(() => engine.redis.ping());
+    const cmd0 = await commandStats(ctx.redis);
+    const rcpu0 = await redisCpuSeconds(ctx.redis);
+    const pcpu0 = process.cpuUsage();
+    const acquisitionsPerS = await flood(() => engine.limiter.acquire(net.limits, call));
+    const pcpu = process.cpuUsage(pcpu0);
+    const n = acquisitionsPerS * seconds;
+    const redisCpuUs = ((await redisCpuSeconds(ctx.redis)) - rcpu0) * 1e6 / n;
+    const commands = totalCommands(diffCommands(cmd0, await commandStats(ctx.redis))) / n;
+    const stream = (engine.redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+    const write = stream.write.bind(stream);
+    let writes = 0;
+    stream.write = (...a: unknown[]) => { writes++; return write(...a); };
+    const SEQ = 1_000;
+    try {
+      for (let i = 0; i < SEQ; i++) await engine.limiter.acquire(net.limits, call);
+    } finally {
+      stream.write = write;
+    }
+    // INFO and the rest of the measuring commands ran on ctx.redis, not this connection: `commands` counts a few of
+    // them (4 per run), negligible against the thousands of acquisitions.
+    return { acquisitionsPerS, pingsPerS, roundTripsPerAcquisition: writes / SEQ, commandsPerAcquisition: commands, redisCpuUs, processCpuUs: (pcpu.user + pcpu.system) / n };
+  } finally {
+    await engine.close();
+    await wipePrefix(ctx.redis, prefix);
+  }
+}
+
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const durationS = ctx.quick ? 15 : 60;
   const nAccounts = ctx.quick ? 40 : 120;
@@ -208,6 +266,10 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     ctx.log(`Fanout, two tokens on one app limit (${LIMIT.max}/s; 60/s each), ${twoS} s`);
     const two = await runTwoTokens(ctx, sim, proxy, pair, accounts, twoS);
     ctx.log(`two tokens: shares ${two.shares.map((x) => `${round(100 * x, 1)}%`).join(" / ")} of the app budget, 429s ${two.throttled}`);
+    const overS = ctx.quick ? 1 : 3;
+    ctx.log(`limiter overhead: ${CONCURRENCY} concurrent callers in one process, ${overS} s, published and adaptive`);
+    const over = { published: await overhead(ctx, sim.url, "twitter", overS), adaptive: await overhead(ctx, sim.url, "linkedin", overS) };
+    ctx.log(`limiter overhead: ${JSON.stringify(over)}`);
     const [f, b, n] = [figures(fanout), figures(bull), figures(none)];
     for (const [label, x] of [["Fanout", f], ["BullMQ limiter", b], ["no limiter", n]] as const) {
       ctx.log(`${label}: utilization ${round(100 * x.utilization)}%, 429s ${x.throttled}, worst 1-s window ${round(x.worst, 2)}× (200s only ${round(x.worstServed, 2)}×), overLimit ${x.overLimit}`);
@@ -228,6 +290,17 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       { figure: "simnet overLimit", fanout: f.overLimit, baseline: b.overLimit, vs: "BullMQ queue limiter", digits: 0, target: { on: "fanout", op: "<=", value: 0 } },
       { figure: "charge → arrival at the API, p50 / p95 (diagnostic)", fanout: round(late.p50, 1), baseline: round(late.p95, 1), vs: "p95", unit: " ms", note: `k-th charge paired with the k-th arrival; max ${round(late.max, 0)} ms. Calls are paced ${round(1010 / LIMIT.max, 1)} ms apart, so a spread of lateness wider than the 10 ms guard is what puts a 101st call in some rolling second` },
       { figure: "limiter acquisitions per admitted call", fanout: round((charged.length + (fanout.refused ?? 0)) / Math.max(1, charged.length), 2), unit: "", digits: 2, note: `${fanout.refused ?? 0} refusals (the caller is told when to ask again, one pacing step behind the previous one) for ${charged.length} admitted; each acquisition is one round trip` },
+      ...(["published", "adaptive"] as const).map((kind) => ({
+        figure: `limiter acquisitions per second, one process, ${CONCURRENCY} concurrent callers (${kind === "published" ? "a published limit" : "the adaptive limiter"}, never refusing)`,
+        fanout: round(over[kind].acquisitionsPerS, 0), baseline: round(over[kind].pingsPerS, 0), vs: "PING round trips/s, same callers", digits: 0,
+        note: `${round(over[kind].commandsPerAcquisition, 1)} Redis commands, ${round(over[kind].redisCpuUs, 1)} µs of Redis CPU and ${round(over[kind].processCpuUs, 1)} µs of this process's CPU per acquisition`,
+      })),
+      ...(["published", "adaptive"] as const).map((kind) => ({
+        figure: `Redis round trips per acquisition (${kind === "published" ? "a published limit" : "the adaptive limiter"}; socket writes over 1,000 in a row)`,
+        fanout: round(over[kind].roundTripsPerAcquisition, 3), unit: "", digits: 3,
+        note: "breaker check, every factor's log and pacing (or the adaptive pace) in one pipeline to one slot; the per-network overrides are read once a second at most",
+        target: { on: "fanout" as const, op: "<=" as const, value: 1.01 },
+      })),
       ...two.shares.map((share, i) => ({ figure: `two tokens on one app limit: token ${i === 0 ? "A" : "B"}'s share of the app budget, both saturated`, fanout: pct(share), unit: "%", note: `${two.served[i] ?? 0} of ${Math.round(two.allowed)} allowed after the first 3 s of ${twoS} s; 429s ${two.throttled}`, target: { on: "fanout" as const, op: ">=" as const, value: 45 } })),
     ];
     const untilS = durationS;
@@ -246,7 +319,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       rows,
       charts: [writeChart(ctx, "limiter-known.svg", svg)],
       config: { limit: LIMIT, workers: WORKERS, concurrency: CONCURRENCY, pageSize: PAGE, accounts: nAccounts, followers: FOLLOWERS, durationS, latencyMs: LATENCY, fanoutConfig: FANOUT_CONFIG, baselineRetry: "fixed 1 s after a 429", measuredAt: "timestamping proxy in front of simnet" },
-      samples: { figures: { fanout: f, bullmq: b, none: n }, twoTokens: two, lateness: late, refused: fanout.refused ?? 0, fanoutCharges: charged.map((t) => round(t - fanout.t0, 2)), phantoms: fanout.phantoms ?? 0, variants: [strip(fanout), strip(bull), strip(none)] },
+      samples: { figures: { fanout: f, bullmq: b, none: n }, twoTokens: two, overhead: over, lateness: late, refused: fanout.refused ?? 0, fanoutCharges: charged.map((t) => round(t - fanout.t0, 2)), phantoms: fanout.phantoms ?? 0, variants: [strip(fanout), strip(bull), strip(none)] },
       notes: [
         `BullMQ's limiter: ${b.throttled} 429s and a worst rolling second of ${round(b.worst * LIMIT.max, 0)} calls: it counts fixed windows of its own, which drift from simnet's (anchored at the token's first call).`,
         `no limiter: ${n.calls} calls in ${noneS} s for ${n.served} served; ${n.throttled} answered 429.`,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ReplyError } from "ioredis";
 import type { Keys } from "../keys.ts";
 import type { LimitFactor, RateObservation } from "../networks/types.ts";
 import type { RedisClient } from "../redis.ts";
@@ -62,6 +63,10 @@ interface Overrides { limits?: LimitFactor[]; adaptiveCap?: number; adaptiveUnti
  * `horizonMs`: how far ahead a published-limit slot may be reserved (the caller sleeps until it); a later slot is
  * refused with its wait instead, and nothing is charged. The processor passes its inline-wait bound.
  */
+/** The connection or a pipeline, seen as the commands (and our scripts) the limiter sends. */
+type Cmds = Record<string, ((...a: (string | number)[]) => unknown) | undefined>;
+type Op = (c: Cmds) => unknown;
+
 export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { now(): number }; overrideTtlMs?: number; horizonMs?: number }) {
   const { redis, keys } = deps;
   const horizonMs = deps.horizonMs ?? 250;
@@ -93,6 +98,24 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
     [p.initialRate, p.minRate, p.maxRate, p.beta, p.c, p.doublingMs, cap ?? "", p.toleranceMs, p.cooldownMs];
   const breakerArgs = (p: BreakerParams) => [p.threshold, p.ratio, p.minAccounts, p.bucketMs, p.baseCooldownMs, p.maxCooldownMs, p.probeLeaseMs];
   const breakerKeys = (network: string) => [keys.breaker(network), keys.breakerAccounts(network)];
+  /**
+   * Sends commands in one round trip: one on its own, several as a pipeline. A pipeline is not free: ioredis copies
+   * every script defined on the connection (BullMQ's too) into each one it builds, ~80 µs (issue 11). As a pipeline
+   * does, an error of one command is not thrown: these are best-effort corrections, the next response corrects again.
+   */
+  async function batch(ops: Op[]): Promise<void> {
+    const [only] = ops;
+    if (ops.length === 1 && only) {
+      await Promise.resolve(only(redis as unknown as Cmds)).catch((err: unknown) => {
+        if (!(err instanceof (ReplyError as new () => Error))) throw err;
+      });
+      return;
+    }
+    if (ops.length === 0) return;
+    const p = redis.pipeline();
+    for (const op of ops) op(p as unknown as Cmds);
+    await p.exec();
+  }
   const cmd = (name: string) => (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name] as (...a: (string | number)[]) => Promise<unknown>;
 
   return {
@@ -141,9 +164,7 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
      */
     async departed(charge: Charge, lateMs: number): Promise<void> {
       if (lateMs < 1) return;
-      const p = redis.pipeline();
-      for (const log of charge.logs) p.zadd(log, "XX", "GT", charge.slot + Math.ceil(lateMs), charge.member);
-      await p.exec();
+      await batch(charge.logs.map((log) => (c) => c.zadd?.(log, "XX", "GT", charge.slot + Math.ceil(lateMs), charge.member)));
     },
 
     /**
@@ -156,26 +177,26 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const t = now();
-      const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<unknown> };
+      const ops: Op[] = [];
       // A success ends the breaker's failure streak; it rides in the same round trip (same slot).
-      if (succeeded) p.breaker?.(...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), "");
+      if (succeeded) ops.push((c) => c.breaker?.(...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), ""));
       const target = pickFactor(factors, rate, t);
       if (target && rate) {
         const block = throttled ? (rate.resetAtMs ?? (rate.retryAfterMs !== undefined ? t + rate.retryAfterMs : undefined)) : undefined;
-        p.limiterObserve?.(keys.limitWindow(net.name, target.key), keys.limitWindow(net.name, `${target.key}:b`), nowArg(),
-          target.factor.max, target.factor.windowMs, rate.remaining ?? "", rate.resetAtMs ?? "", block ?? "", `ph:${randomUUID()}:`);
+        ops.push((c) => c.limiterObserve?.(keys.limitWindow(net.name, target.key), keys.limitWindow(net.name, `${target.key}:b`), nowArg(),
+          target.factor.max, target.factor.windowMs, rate.remaining ?? "", rate.resetAtMs ?? "", block ?? "", `ph:${randomUUID()}:`));
       }
       const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > t;
       if (throttled && useAdaptive) {
-        p.adaptive?.(keys.adaptive(net.name, "app"), "throttled", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap));
+        ops.push((c) => c.adaptive?.(keys.adaptive(net.name, "app"), "throttled", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap)));
       }
       if (throttled && factors.length && rate?.remaining !== undefined && rate.remaining > 0) {
         // The published numbers are not the whole story for this key: pace adaptively until the reset.
         const until = rate.resetAtMs ?? t + 60_000;
-        (p as unknown as { hset(k: string, f: string, v: number): unknown }).hset(keys.limitOverrides(net.name), "adaptiveUntil", until);
+        ops.push((c) => c.hset?.(keys.limitOverrides(net.name), "adaptiveUntil", until));
         cache.delete(net.name);
       }
-      await p.exec();
+      await batch(ops);
     },
 
     /** Blocks every factor of the call until `untilMs` (a usage cap, a Retry-After with no headers). */
