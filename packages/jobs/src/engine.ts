@@ -30,7 +30,14 @@ export interface NetworkRuntime {
 
 /** Everything a worker, the CLI and the console share: built once per process (runtime.ts). */
 export interface Engine {
+  /** The engine's own commands and scripts. */
   redis: RedisClient;
+  /**
+   * What BullMQ's queues and workers use: their own connection when the engine made its own (the same one when a
+   * caller passed `redis`). BullMQ defines 64 scripts on its connection, and ioredis copies every script of a
+   * connection into each pipeline it builds: ~80 µs a pipeline on a shared one, ~10 on ours (issue 11).
+   */
+  queueRedis: RedisClient;
   keys: Keys;
   queues: Queues;
   tree: TreeStore;

@@ -41,12 +41,16 @@ export interface RuntimeOptions {
   failFast?: boolean;
 }
 
-/** Builds the engine for one process: one Redis connection, one Queue per queue, every store. */
+/**
+ * Builds the engine for one process: two Redis connections (the engine's own, and BullMQ's: see Engine.queueRedis;
+ * one when the caller passes `redis`), one Queue per queue, every store.
+ */
 export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & { env: Env; close(): Promise<void> }> {
   const env = opts.env ?? loadEnv();
   const config = opts.config ?? (await loadConfig(env.FANOUT_CONFIG));
   const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
   const redis = opts.redis ?? createRedis(env, { failFast: opts.failFast ?? false });
+  const queueRedis = opts.redis ?? createRedis(env, { failFast: opts.failFast ?? false });
   const clock = opts.clock ?? { now: () => Date.now() };
   loadScripts(redis);
   const keys = makeKeys(env.FANOUT_PREFIX);
@@ -74,13 +78,13 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
       authRetryDelayMs: t.authRetryDelayMs ?? (name === "linkedin" ? 5_000 : 0),
     });
   }
-  const queues = createQueues(redis, keys);
+  const queues = createQueues(queueRedis, keys);
   // Connection trouble surfaces through the command that fails; per-retry events only at debug level.
   for (const q of Object.values(queues)) q.on("error", (err: Error) => log.debug({ err: err.message }, "queue connection error"));
   const vault = createVault(env.secrets);
   const delivery = deliverySettings(config.delivery, env.FANOUT_PG_URL); // issue 12
   const engine: Engine = {
-    redis, keys, queues, log, clock, networks,
+    redis, queueRedis, keys, queues, log, clock, networks,
     tree: createTreeStore({ redis, keys, clock }),
     followers: createFollowerStore({ redis, keys, clock, retention: delivery }),
     limiter: createLimiter({ redis, keys, horizonMs: DEFAULT_SETTINGS.inlineWaitMs }),
@@ -101,7 +105,7 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
     ...engine, env,
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));
-      if (!opts.redis) await redis.quit();
+      if (!opts.redis) await Promise.all([redis.quit(), queueRedis.quit()]);
     },
   };
 }

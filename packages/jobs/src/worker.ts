@@ -73,7 +73,7 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   const workers = names.map((q) => {
     const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
     const w = new Worker(q, processor, {
-      connection: engine.redis, prefix: engine.keys.queuePrefix(q), concurrency, metrics: { maxDataPoints: 1_440 },
+      connection: engine.queueRedis, prefix: engine.keys.queuePrefix(q), concurrency, metrics: { maxDataPoints: 1_440 },
       settings: {
         // Issue 12: webhook deliveries follow their own ~24 h schedule (delivery/schedule.ts); everything else jitters.
         backoffStrategy: (attemptsMade: number, type?: string) => type === WEBHOOK_BACKOFF
