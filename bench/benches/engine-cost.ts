@@ -209,7 +209,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       // Attribution, not the target: the same plain worker storing the way Fanout's readable versions are stored.
       const z = await runBaseline(ctx, sim, accounts, `basez${r}`, "zset");
       zsetRuns.push(z);
-      ctx.log(`baseline storing a score-0 ZSET: ${round(z.pagesPerS)} pages/s, Redis CPU ${round((1000 * z.redisCpuS) / z.pages, 2)} ms/page`);
+      ctx.log(`baseline storing a score-0 ZSET: ${round(z.pagesPerS)} pages/s, Redis CPU ${ms(z.redisCpuS, z.pages)} ms/page`);
     }
     const best = (runs: RunMeasure[]) => runs.reduce((a, b) => (b.pagesPerS > a.pagesPerS ? b : a));
     const fanout = best(fanoutRuns);

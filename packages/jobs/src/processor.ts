@@ -172,17 +172,14 @@ async function launch(ctx: Ctx, successors: PagePayload[], res: { nodeState: str
     // the next page of a sequential cursor chain at that priority is not stuck behind thousands of them; the job's
     // current priority (an operator may have changed it) is what its successors inherit.
     const priority = job.priority > 0 && go.length > 1 ? job.priority + 1 : job.priority;
+    const opts = (s: PagePayload) => ({ jobId: pageJobId(s.treeId, s.network, s.accountId, s.page), ...(priority ? { priority } : {}) });
     const [only] = go;
     // A cursor chain's one successor: Queue.add is one script call, where addBulk builds a MULTI (and ioredis copies
-    // every script defined on the connection, BullMQ's included, into each MULTI it builds: ~80 µs; issue 11).
-    if (go.length === 1 && only) {
-      await queue.add("followers.page", only, { jobId: pageJobId(only.treeId, only.network, only.accountId, only.page), ...(priority ? { priority } : {}) });
-    } else {
+    // every script defined on the connection, BullMQ's 64, into each MULTI it builds: ~80 µs; issue 11).
+    if (go.length === 1 && only) await queue.add("followers.page", only, opts(only));
+    else {
       for (let i = 0; i < go.length; i += 1_000) {
-        await queue.addBulk(go.slice(i, i + 1_000).map((s) => ({
-          name: "followers.page", data: s,
-          opts: { jobId: pageJobId(s.treeId, s.network, s.accountId, s.page), ...(priority ? { priority } : {}) },
-        })));
+        await queue.addBulk(go.slice(i, i + 1_000).map((s) => ({ name: "followers.page", data: s, opts: opts(s) })));
       }
     }
   }

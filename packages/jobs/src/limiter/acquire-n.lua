@@ -46,8 +46,9 @@ for i = 1, n do
     earliest = math.max(earliest, tonumber(oldest[2]) + window + 1)
   end
   -- held: the log (or a block), not the pacing, is what holds this call back: the factor is saturated.
-  held[i] = earliest > now and earliest > tats[i] - (burst - 1) * spacing and burst < max
-  earliest = math.max(earliest, tats[i] - (burst - 1) * spacing)
+  local paced = tats[i] - (burst - 1) * spacing
+  held[i] = earliest > now and earliest > paced and burst < max
+  earliest = math.max(earliest, paced)
   if earliest > slot then slot, who = earliest, i end
 end
 

@@ -100,8 +100,8 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
   const breakerKeys = (network: string) => [keys.breaker(network), keys.breakerAccounts(network)];
   /**
    * Sends commands in one round trip: one on its own, several as a pipeline. A pipeline is not free: ioredis copies
-   * every script defined on the connection (BullMQ's too) into each one it builds, ~80 µs (issue 11). As a pipeline
-   * does, an error of one command is not thrown: these are best-effort corrections, the next response corrects again.
+   * every script defined on the connection into each one it builds (issue 11). As a pipeline does, an error of one
+   * command is not thrown: these are best-effort corrections, the next response corrects again.
    */
   async function batch(ops: Op[]): Promise<void> {
     const [only] = ops;
