@@ -4,9 +4,8 @@ import type { FanoutConfig } from "@fanout/jobs/config";
 import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
-import { startProxy, type Hit, type Proxy } from "../lib/proxy.ts";
 import { round, wipePrefix } from "../lib/redis.ts";
-import { startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { startSimnet, type Hit, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { sleep } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
 import { lineChart } from "../lib/svg.ts";
@@ -18,7 +17,7 @@ import { startBaselineWorkers, stopWorkers } from "../lib/workers.ts";
  * processes syncing many LinkedIn accounts (each read with its own token). After 15 s: throughput ≥ 85 % of the
  * hidden limit with ≤ 2 % of calls answered 429. Then the hidden limit is halved and the time to settle again is
  * measured (≤ 15 s). Beside it, plain BullMQ workers retrying 429s with a fixed exponential backoff (full jitter,
- * 100 ms base, 10 s cap). Calls are timestamped at simnet's side by a proxy; rate over time is plotted.
+ * 100 ms base, 10 s cap). Calls are timestamped where simnet's hidden limit counts them (its arrival log); rate over time is plotted.
  */
 export const name = "limiter-adaptive";
 export const title = "hidden limit: share of it, 429 rate, settling after a halving vs fixed backoff";
@@ -35,28 +34,30 @@ const SETTLE = { windowS: 5, minShare: 0.85, max429: 0.05 };
 
 interface Run { name: string; hits: Hit[]; t0: number; halveAtS: number; endS: number; pacer?: { t: number; rate: number; ceiling: number; throttles: number }[] }
 
-async function prepare(sim: Simnet, proxy: Proxy): Promise<void> {
+async function prepare(sim: Simnet): Promise<void> {
   await sim.admin("POST", "/_simnet/reset");
-  await sim.patch({ networks: { linkedin: { latencyMs: LATENCY, limits: null, hiddenLimit: { perSecond: LIMIT } } } });
+  await sim.patch({ networks: { linkedin: { recordArrivals: true, latencyMs: LATENCY, limits: null, hiddenLimit: { perSecond: LIMIT } } } });
   await sim.resetStats();
-  proxy.clear();
 }
 
 /** From the first call: run `halveAtS`, halve the hidden limit, run until `endS`. */
-async function drive(sim: Simnet, proxy: Proxy, halveAtS: number, endS: number): Promise<number> {
+async function drive(sim: Simnet, halveAtS: number, endS: number): Promise<{ t0: number; hits: Hit[] }> {
   const deadline = Date.now() + 60_000;
-  while (!proxy.hits.some((h) => h.list) && Date.now() < deadline) await sleep(20);
-  const first = proxy.hits.find((h) => h.list);
+  let first: Hit | undefined;
+  while (!first && Date.now() < deadline) {
+    first = (await sim.arrivals("linkedin")).find((h) => h.list);
+    if (!first) await sleep(20);
+  }
   if (!first) throw new Error("no LinkedIn call within 60 s");
   await sleep(first.t + halveAtS * 1000 - Date.now());
   await sim.patch({ networks: { linkedin: { hiddenLimit: { perSecond: LIMIT / 2 } } } });
   await sleep(first.t + endS * 1000 - Date.now());
-  return first.t;
+  return { t0: first.t, hits: await sim.arrivals("linkedin") };
 }
 
-async function runFanout(ctx: BenchContext, sim: Simnet, proxy: Proxy, accounts: SimAccount[], halveAtS: number, endS: number): Promise<Run> {
-  await prepare(sim, proxy);
-  return withFanout(ctx, { tag: "la-fanout", simnetUrl: proxy.url, config: FANOUT_CONFIG, workers: WORKERS, connect: accounts.map((account) => ({ network: "linkedin", account })) }, async ({ engine }) => {
+async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], halveAtS: number, endS: number): Promise<Run> {
+  await prepare(sim);
+  return withFanout(ctx, { tag: "la-fanout", simnetUrl: sim.url, config: FANOUT_CONFIG, workers: WORKERS, connect: accounts.map((account) => ({ network: "linkedin", account })) }, async ({ engine }) => {
     // The controller's own view (rate it allows, last refused rate), to set beside what simnet served.
     const net = engine.networks.get("linkedin");
     if (!net) throw new Error("no linkedin network");
@@ -70,32 +71,32 @@ async function runFanout(ctx: BenchContext, sim: Simnet, proxy: Proxy, accounts:
       }
     })();
     await startSync(engine, accounts.map((a) => `linkedin:${a.id}`));
-    const t0 = await drive(sim, proxy, halveAtS, endS);
+    const { t0, hits } = await drive(sim, halveAtS, endS);
     polling = false;
     await poll;
-    return { name: "Fanout", hits: [...proxy.hits], t0, halveAtS, endS, pacer: pacer.map((p) => ({ ...p, t: round((p.t - t0) / 1000, 2) })) };
+    return { name: "Fanout", hits, t0, halveAtS, endS, pacer: pacer.map((p) => ({ ...p, t: round((p.t - t0) / 1000, 2) })) };
   });
 }
 
 type BackoffKind = "client" | "expo-jitter";
 const BACKOFF_NAME: Record<BackoffKind, string> = { client: "per-process exp. backoff", "expo-jitter": "per-job exp. backoff (BullMQ retries)" };
 
-async function runBackoff(ctx: BenchContext, sim: Simnet, proxy: Proxy, accounts: SimAccount[], halveAtS: number, endS: number, kind: BackoffKind): Promise<Run> {
-  await prepare(sim, proxy);
+async function runBackoff(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], halveAtS: number, endS: number, kind: BackoffKind): Promise<Run> {
+  await prepare(sim);
   const prefix = `bench-la-${kind}`;
   const tokens = Object.fromEntries(accounts.map((a) => [a.id, a.token]));
   const { writeTokens } = await import("../lib/workers.ts");
   const jobOptions = { attempts: 10_000, backoff: { type: "bench" }, removeOnComplete: { age: 3_600, count: 10_000 } };
   const workers = await startBaselineWorkers(WORKERS, {
-    redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "linkedin", simnetUrl: proxy.url, pageSize: PAGE,
+    redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "linkedin", simnetUrl: sim.url, pageSize: PAGE,
     tokensFile: writeTokens(ctx, "limiter-adaptive", tokens), jobOptions, backoff: { kind, baseMs: 100, capMs: 10_000 },
   });
   const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("pages", { connection: conn, prefix });
   try {
     await queue.addBulk(accounts.map((a) => ({ name: "page", data: { id: a.id, start: 0 }, opts: jobOptions })));
-    const t0 = await drive(sim, proxy, halveAtS, endS);
-    return { name: BACKOFF_NAME[kind], hits: [...proxy.hits], t0, halveAtS, endS };
+    const { t0, hits } = await drive(sim, halveAtS, endS);
+    return { name: BACKOFF_NAME[kind], hits, t0, halveAtS, endS };
   } finally {
     await stopWorkers(workers, 5_000);
     await queue.close();
@@ -152,18 +153,17 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const endS = halveAtS + (ctx.quick ? 18 : 35);
   const nAccounts = ctx.quick ? 40 : 60;
   const sim = await startSimnet();
-  const proxy = await startProxy(sim.url);
   try {
     const accounts = await sim.createAccounts("linkedin", nAccounts, FOLLOWERS, "la-");
     ctx.log(`Fanout: ${WORKERS} workers, ${nAccounts} LinkedIn accounts, hidden limit ${LIMIT}/s, halved at ${halveAtS} s, until ${endS} s`);
-    const fanout = await runFanout(ctx, sim, proxy, accounts, halveAtS, endS);
+    const fanout = await runFanout(ctx, sim, accounts, halveAtS, endS);
     ctx.log("per-process exponential backoff (plain BullMQ)");
     // Quick mode runs the baseline through the first phase only (its settling is then not measured).
-    const backoff = await runBackoff(ctx, sim, proxy, accounts, halveAtS, ctx.quick ? halveAtS : endS, "client");
+    const backoff = await runBackoff(ctx, sim, accounts, halveAtS, ctx.quick ? halveAtS : endS, "client");
     let perJob: Run | undefined;
     if (!ctx.quick) {
       ctx.log("per-job exponential backoff (plain BullMQ retries)");
-      perJob = await runBackoff(ctx, sim, proxy, accounts, halveAtS, endS, "expo-jitter");
+      perJob = await runBackoff(ctx, sim, accounts, halveAtS, endS, "expo-jitter");
     }
     const measure = (r: Run) => {
       const b = bins(r);
@@ -213,7 +213,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       samples: { fanout: { ...f, t0: fanout.t0, pacer: fanout.pacer }, perProcessBackoff: { ...k, t0: backoff.t0 }, ...(j && perJob ? { perJobBackoff: { ...j, t0: perJob.t0 } } : {}) },
     };
   } finally {
-    await proxy.stop();
     await sim.stop();
   }
 }

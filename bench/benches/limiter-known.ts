@@ -4,9 +4,8 @@ import type { FanoutConfig } from "@fanout/jobs/config";
 import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
-import { startProxy, type Hit, type Proxy } from "../lib/proxy.ts";
 import { commandStats, diffCommands, redisCpuSeconds, round, totalCommands, wipePrefix } from "../lib/redis.ts";
-import { startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { startSimnet, type Hit, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { countBetween, sleep, worstWindow } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
 import { lineChart } from "../lib/svg.ts";
@@ -15,8 +14,8 @@ import { benchEngine, startBaselineWorkers, stopWorkers } from "../lib/workers.t
 
 /**
  * Published limit (issue 7): 4 worker processes share ONE Twitter token (many accounts read `via` it) whose limit is
- * 100 calls per 1 s window, in simnet and in Fanout's config alike. Measured on the API's side by a timestamping
- * proxy in front of simnet: utilization (200s ÷ allowed over the run), 429s, simnet's overLimit, and the worst
+ * 100 calls per 1 s window, in simnet and in Fanout's config alike. Measured on the API's side, from simnet's own log
+ * of arrivals (the times its limits counted): utilization (200s ÷ allowed over the run), 429s, simnet's overLimit, and the worst
  * rolling 1-s window as a ratio of the limit. Beside it, plain BullMQ workers with BullMQ's own queue limiter set to
  * the same rate, and with no limiter at all (both retry a refused call after 1 s).
  */
@@ -64,33 +63,35 @@ function figures(v: Variant): Figures {
   };
 }
 
-async function settle(sim: Simnet, proxy: Proxy): Promise<void> {
+async function settle(sim: Simnet): Promise<void> {
   await sim.admin("POST", "/_simnet/reset");
-  await sim.patch({ networks: { twitter: { latencyMs: LATENCY, limits: [{ scope: "token", max: LIMIT.max, windowMs: LIMIT.windowMs }] } } });
+  await sim.patch({ networks: { twitter: { recordArrivals: true, latencyMs: LATENCY, limits: [{ scope: "token", max: LIMIT.max, windowMs: LIMIT.windowMs }] } } });
   await sim.resetStats();
-  proxy.clear();
 }
 
 /** Waits for the first list call, then `durationS` more; the run's t0 is that first call. */
-async function timeRun(proxy: Proxy, durationS: number): Promise<number> {
+async function timeRun(sim: Simnet, durationS: number): Promise<{ t0: number; hits: Hit[] }> {
   const deadline = Date.now() + 60_000;
-  while (!proxy.hits.some((h) => h.list) && Date.now() < deadline) await sleep(20);
-  const first = proxy.hits.find((h) => h.list);
+  let first: Hit | undefined;
+  while (!first && Date.now() < deadline) {
+    first = (await sim.arrivals("twitter")).find((h) => h.list);
+    if (!first) await sleep(20);
+  }
   if (!first) throw new Error("no call reached simnet within 60 s");
   await sleep(first.t + durationS * 1000 - Date.now() + 200);
-  return first.t;
+  return { t0: first.t, hits: await sim.arrivals("twitter") };
 }
 
-async function runFanout(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: SimAccount, accounts: SimAccount[], durationS: number): Promise<Variant> {
-  await settle(sim, proxy);
-  return withFanout(ctx, { tag: "lk-fanout", simnetUrl: proxy.url, config: FANOUT_CONFIG, workers: WORKERS, connect: [{ network: "twitter", account: via }] }, async ({ engine }) => {
+async function runFanout(ctx: BenchContext, sim: Simnet, via: SimAccount, accounts: SimAccount[], durationS: number): Promise<Variant> {
+  await settle(sim);
+  return withFanout(ctx, { tag: "lk-fanout", simnetUrl: sim.url, config: FANOUT_CONFIG, workers: WORKERS, connect: [{ network: "twitter", account: via }] }, async ({ engine }) => {
     const log = watchLog(ctx, engine.keys.limitWindow("twitter", `token.${via.id}.${LIMIT.windowMs}.followers`));
     await startSync(engine, accounts.map((a) => `twitter:${a.id}`), { via: `twitter:${via.id}` });
-    const t0 = await timeRun(proxy, durationS);
+    const { t0, hits } = await timeRun(sim, durationS);
     const s = await sim.stats();
     const { charges, phantoms } = await log.stop();
     const refused = Number(await ctx.redis.hget(engine.keys.limitWindow("twitter", `token.${via.id}.${LIMIT.windowMs}.followers:b`), "refused") ?? 0);
-    return { name: "Fanout", hits: [...proxy.hits], t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0, charges, phantoms, refused };
+    return { name: "Fanout", hits, t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0, charges, phantoms, refused };
   });
 }
 
@@ -98,33 +99,32 @@ async function runFanout(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: SimA
  * Two tokens on one app-level limit (100/s) with their own token limits (60/s each), both saturated: the share of
  * the app budget each one gets once running (issue 7: each ≥ 45%).
  */
-async function runTwoTokens(ctx: BenchContext, sim: Simnet, proxy: Proxy, vias: SimAccount[], accounts: SimAccount[], durationS: number): Promise<{ shares: number[]; served: number[]; allowed: number; throttled: number }> {
+async function runTwoTokens(ctx: BenchContext, sim: Simnet, vias: SimAccount[], accounts: SimAccount[], durationS: number): Promise<{ shares: number[]; served: number[]; allowed: number; throttled: number }> {
   await sim.admin("POST", "/_simnet/reset");
   const token = { max: 60, windowMs: LIMIT.windowMs };
-  await sim.patch({ networks: { twitter: { latencyMs: LATENCY, limits: [{ scope: "app", ...LIMIT }, { scope: "token", ...token }] } } });
+  await sim.patch({ networks: { twitter: { recordArrivals: true, latencyMs: LATENCY, limits: [{ scope: "app", ...LIMIT }, { scope: "token", ...token }] } } });
   await sim.resetStats();
-  proxy.clear();
   const config: FanoutConfig = {
     tuning: { twitter: { pageSize: PAGE, limits: [{ scope: "app", ...LIMIT, endpoint: "followers" }, { scope: "token", ...token, endpoint: "followers" }, { scope: "token", max: 900, windowMs: 900_000, endpoint: "profile" }] } },
   };
-  return withFanout(ctx, { tag: "lk-two", simnetUrl: proxy.url, config, workers: WORKERS, connect: vias.map((account) => ({ network: "twitter" as const, account })) }, async ({ engine }) => {
+  return withFanout(ctx, { tag: "lk-two", simnetUrl: sim.url, config, workers: WORKERS, connect: vias.map((account) => ({ network: "twitter" as const, account })) }, async ({ engine }) => {
     const half = Math.ceil(accounts.length / 2);
     await Promise.all(vias.map((via, i) => startSync(engine, accounts.slice(i * half, (i + 1) * half).map((a) => `twitter:${a.id}`), { via: `twitter:${via.id}` })));
-    const t0 = await timeRun(proxy, durationS);
+    const { t0, hits } = await timeRun(sim, durationS);
     const from = t0 + 3_000; // both saturated: past the start, where first jobs are profile calls
     const end = t0 + durationS * 1000;
-    const served = vias.map((_, i) => proxy.hits.filter((h) => h.list && h.who === String(i) && h.status === 200 && h.t >= from && h.t < end).length);
+    const served = vias.map((via) => hits.filter((h) => h.list && h.who === via.id && h.status === 200 && h.t >= from && h.t < end).length);
     const allowed = LIMIT.max * ((end - from) / LIMIT.windowMs);
-    const throttled = proxy.hits.filter((h) => h.list && h.status === 429).length;
+    const throttled = hits.filter((h) => h.list && h.status === 429).length;
     return { shares: served.map((n) => n / allowed), served, allowed, throttled };
   });
 }
 
-async function runBaseline(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: SimAccount, accounts: SimAccount[], durationS: number, limiter: boolean): Promise<Variant> {
-  await settle(sim, proxy);
+async function runBaseline(ctx: BenchContext, sim: Simnet, via: SimAccount, accounts: SimAccount[], durationS: number, limiter: boolean): Promise<Variant> {
+  await settle(sim);
   const prefix = `bench-lk-${limiter ? "bullmq" : "none"}`;
   const workers = await startBaselineWorkers(WORKERS, {
-    redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: proxy.url, pageSize: PAGE,
+    redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: sim.url, pageSize: PAGE,
     token: via.token, jobOptions: RETRY, backoff: { kind: "fixed", baseMs: 1_000, capMs: 1_000 },
     ...(limiter ? { limiter: { max: LIMIT.max, duration: LIMIT.windowMs } } : {}),
   });
@@ -132,9 +132,9 @@ async function runBaseline(ctx: BenchContext, sim: Simnet, proxy: Proxy, via: Si
   const queue = new Queue("pages", { connection: conn, prefix });
   try {
     await queue.addBulk(accounts.map((a) => ({ name: "page", data: { id: a.id, cursor: null }, opts: RETRY })));
-    const t0 = await timeRun(proxy, durationS);
+    const { t0, hits } = await timeRun(sim, durationS);
     const s = await sim.stats();
-    return { name: limiter ? "BullMQ limiter" : "no limiter", hits: [...proxy.hits], t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0 };
+    return { name: limiter ? "BullMQ limiter" : "no limiter", hits, t0, durationS, overLimit: s.networks.twitter.overLimit, simnet429: s.networks.twitter.byStatus["429"] ?? 0 };
   } finally {
     await stopWorkers(workers, 5_000);
     await queue.close();
@@ -246,25 +246,22 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const durationS = ctx.quick ? 15 : 60;
   const nAccounts = ctx.quick ? 40 : 120;
   const sim = await startSimnet();
-  const labels = new Map<string, string>();
-  const proxy = await startProxy(sim.url, { label: (auth) => labels.get(auth ?? "") });
   try {
     const [via] = await sim.createAccounts("twitter", 1, 10, "lk-via-");
     if (!via) throw new Error("no via account");
     const pair = await sim.createAccounts("twitter", 2, 10, "lk-pair-");
-    pair.forEach((p, i) => labels.set(`Bearer ${p.token}`, String(i)));
     const accounts = await sim.createAccounts("twitter", nAccounts, FOLLOWERS, "lk-");
     ctx.log(`Fanout: ${WORKERS} workers, one token, ${LIMIT.max} per ${LIMIT.windowMs} ms, ${durationS} s`);
-    const fanout = await runFanout(ctx, sim, proxy, via, accounts, durationS);
+    const fanout = await runFanout(ctx, sim, via, accounts, durationS);
     ctx.log(`BullMQ queue limiter {max ${LIMIT.max}, duration ${LIMIT.windowMs}}, ${durationS} s`);
-    const bull = await runBaseline(ctx, sim, proxy, via, accounts, durationS, true);
+    const bull = await runBaseline(ctx, sim, via, accounts, durationS, true);
     // Its figures are rates and counts of refusals, clear within seconds: a shorter run in quick mode.
     const noneS = ctx.quick ? 5 : durationS;
     ctx.log(`no limiter, ${noneS} s`);
-    const none = await runBaseline(ctx, sim, proxy, via, accounts, noneS, false);
+    const none = await runBaseline(ctx, sim, via, accounts, noneS, false);
     const twoS = ctx.quick ? 10 : 30;
     ctx.log(`Fanout, two tokens on one app limit (${LIMIT.max}/s; 60/s each), ${twoS} s`);
-    const two = await runTwoTokens(ctx, sim, proxy, pair, accounts, twoS);
+    const two = await runTwoTokens(ctx, sim, pair, accounts, twoS);
     ctx.log(`two tokens: shares ${two.shares.map((x) => `${round(100 * x, 1)}%`).join(" / ")} of the app budget, 429s ${two.throttled}`);
     const overS = ctx.quick ? 1 : 3;
     ctx.log(`limiter overhead: ${CONCURRENCY} concurrent callers in one process, ${overS} s, published and adaptive`);
@@ -318,7 +315,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     return {
       rows,
       charts: [writeChart(ctx, "limiter-known.svg", svg)],
-      config: { limit: LIMIT, workers: WORKERS, concurrency: CONCURRENCY, pageSize: PAGE, accounts: nAccounts, followers: FOLLOWERS, durationS, latencyMs: LATENCY, fanoutConfig: FANOUT_CONFIG, baselineRetry: "fixed 1 s after a 429", measuredAt: "timestamping proxy in front of simnet" },
+      config: { limit: LIMIT, workers: WORKERS, concurrency: CONCURRENCY, pageSize: PAGE, accounts: nAccounts, followers: FOLLOWERS, durationS, latencyMs: LATENCY, fanoutConfig: FANOUT_CONFIG, baselineRetry: "fixed 1 s after a 429", measuredAt: "simnet's arrival log (recordArrivals): where its limits count" },
       samples: { figures: { fanout: f, bullmq: b, none: n }, twoTokens: two, overhead: over, lateness: late, refused: fanout.refused ?? 0, fanoutCharges: charged.map((t) => round(t - fanout.t0, 2)), phantoms: fanout.phantoms ?? 0, variants: [strip(fanout), strip(bull), strip(none)] },
       notes: [
         `BullMQ's limiter: ${b.throttled} 429s and a worst rolling second of ${round(b.worst * LIMIT.max, 0)} calls: it counts fixed windows of its own, which drift from simnet's (anchored at the token's first call).`,
@@ -326,7 +323,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       ],
     };
   } finally {
-    await proxy.stop();
     await sim.stop();
   }
 }

@@ -9,6 +9,18 @@ export interface NetStats { requests: number; byStatus: Record<string, number>; 
 export interface SimnetStats { networks: Record<NetworkName, NetStats> }
 export interface SimAccount { network: string; id: string; token: string; refreshToken?: string | null; followers: number }
 
+/** One request as simnet met it (its `recordArrivals` log): arrival time, what it answered, whose token. */
+export interface Hit {
+  /** Arrival, epoch ms, when simnet charged its limits. */
+  t: number;
+  net: string;
+  status: number;
+  /** Whether the path is a follower list (not a profile lookup). */
+  list: boolean;
+  /** The account whose token made the call (never the token itself). */
+  who?: string;
+}
+
 export interface Simnet {
   url: string;
   child: Child;
@@ -19,6 +31,11 @@ export interface Simnet {
   /** Creates `count` accounts (ids `${idPrefix}${i}`), a few requests at a time. */
   createAccounts(network: NetworkName, count: number, followers: number, idPrefix: string): Promise<SimAccount[]>;
   account(network: NetworkName, id: string): Promise<SimAccount>;
+  /**
+   * The network's arrivals since the last stats reset, when its config has `recordArrivals: true`: timed where the
+   * limits count them, with no hop in between.
+   */
+  arrivals(network: NetworkName): Promise<Hit[]>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +75,15 @@ export async function startSimnet(seed = 1): Promise<Simnet> {
       const a = all.find((x) => x.id === id);
       if (!a) throw new Error(`simnet has no ${network}:${id}`);
       return a;
+    },
+    async arrivals(network) {
+      type Arrivals = { recording: boolean; dropped: number; arrivals: { t: number; status: number; list: boolean; caller?: string }[] };
+      const got = await admin<Arrivals>("GET", `/_simnet/arrivals?network=${network}`);
+      if (!got.recording) throw new Error(`simnet is not recording ${network}'s arrivals (set recordArrivals)`);
+      if (got.dropped > 0) throw new Error(`simnet dropped ${got.dropped} of ${network}'s arrivals (its log is capped)`);
+      return got.arrivals.map((a) => (a.caller === undefined
+        ? { t: a.t, net: network, status: a.status, list: a.list }
+        : { t: a.t, net: network, status: a.status, list: a.list, who: a.caller }));
     },
     stop: async () => { await child.stop(5_000); },
   };

@@ -15,6 +15,23 @@ export interface NetworkStats {
   dropped: number;
 }
 
+/** One request as the network met it (`recordArrivals`): when it arrived and what it was answered. */
+export interface Arrival {
+  /** Arrival, epoch ms: the time simnet charged its limits with. */
+  t: number;
+  /** The status answered; 0 for a request that hung or whose connection was dropped. */
+  status: number;
+  /** Whether it asked for a follower list (profiles and token refreshes are not lists). */
+  list: boolean;
+  /** The account whose token made the call, when the token was valid (never the token itself). */
+  caller?: string;
+}
+
+/** A network keeps at most this many arrivals; later ones are counted in `dropped` and not kept. */
+export const MAX_ARRIVALS = 1_000_000;
+
+interface ArrivalLog { arrivals: Arrival[]; dropped: number }
+
 function empty(inFlight: number): NetworkStats {
   return { requests: 0, byStatus: {}, maxInFlight: inFlight, rateLimited: 0, overLimit: 0, inFlight, hung: 0, dropped: 0 };
 }
@@ -22,9 +39,13 @@ function empty(inFlight: number): NetworkStats {
 /** Per-network request counters. */
 export class Stats {
   private readonly byNetwork = new Map<Network, NetworkStats>();
+  private readonly logs = new Map<Network, ArrivalLog>();
 
   constructor() {
-    for (const n of NETWORKS) this.byNetwork.set(n, empty(0));
+    for (const n of NETWORKS) {
+      this.byNetwork.set(n, empty(0));
+      this.logs.set(n, { arrivals: [], dropped: 0 });
+    }
   }
 
   of(network: Network): NetworkStats {
@@ -50,9 +71,29 @@ export class Stats {
     by[key] = (by[key] ?? 0) + 1;
   }
 
-  /** Zeroes the counters; requests still in flight stay counted as in flight. */
+  arrived(network: Network, arrival: Arrival): void {
+    const log = this.arrivalLog(network);
+    if (log.arrivals.length < MAX_ARRIVALS) log.arrivals.push(arrival);
+    else log.dropped++;
+  }
+
+  /** The network's recorded arrivals (in arrival order) since the last reset, and how many the cap left out. */
+  arrivals(network: Network): { arrivals: readonly Arrival[]; dropped: number } {
+    return this.arrivalLog(network);
+  }
+
+  /** Zeroes the counters and empties the arrival logs; requests still in flight stay counted as in flight. */
   reset(): void {
-    for (const n of NETWORKS) this.byNetwork.set(n, empty(this.of(n).inFlight));
+    for (const n of NETWORKS) {
+      this.byNetwork.set(n, empty(this.of(n).inFlight));
+      this.logs.set(n, { arrivals: [], dropped: 0 });
+    }
+  }
+
+  private arrivalLog(network: Network): ArrivalLog {
+    const log = this.logs.get(network);
+    if (!log) throw new Error(`no arrival log for ${network}`);
+    return log;
   }
 
   snapshot(): { networks: Record<Network, NetworkStats> } {

@@ -22,7 +22,7 @@ describe("config", () => {
     for (const n of NETS) {
       expect(cfg.networks[n]).toMatchObject({
         latencyMs: { p50: 50, p99: 300 }, errorRate: 0, hangRate: 0, malformedRate: 0, outage: null, hiddenLimit: null,
-        shortPageRate: 0, overlapRate: 0, endlessPaging: false, zeroTotal: false, paginationCap: null, usageCap: null, tokenTtlMs: null,
+        shortPageRate: 0, overlapRate: 0, endlessPaging: false, zeroTotal: false, paginationCap: null, usageCap: null, tokenTtlMs: null, recordArrivals: false,
       });
     }
     expect(cfg.networks.twitter?.limits).toEqual([{ scope: "token", max: 15, windowMs: 900_000 }]);
@@ -149,6 +149,40 @@ describe("stats and reset", () => {
     await h.ok("POST", "/_simnet/stats/reset");
     expect((await h.ok<S>("GET", "/_simnet/stats")).networks.twitter).toMatchObject({ requests: 0, byStatus: {} });
     expect(((await h.ok<Cfg>("GET", "/_simnet/config")).networks.twitter)?.errorRate).toBe(0.5);
+  });
+
+  it("records arrivals only when asked: time, status, list or not, and the caller's account, never its token", async () => {
+    type A = { network: string; recording: boolean; dropped: number; arrivals: { t: number; status: number; list: boolean; caller?: string }[] };
+    const { token } = await h.account("twitter", "small");
+    await h.ok("POST", "/_simnet/stats/reset");
+    await fetch(`${h.url}/twitter/2/users/small/followers`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await h.ok<A>("GET", "/_simnet/arrivals?network=twitter")).toEqual({ network: "twitter", recording: false, dropped: 0, arrivals: [] });
+
+    await h.ok("PATCH", "/_simnet/config", { networks: { twitter: { recordArrivals: true, limits: [{ scope: "token", max: 1, windowMs: 60_000 }] } } });
+    const before = Date.now();
+    await fetch(`${h.url}/twitter/2/users/small/followers`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${h.url}/twitter/2/users/small/followers`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${h.url}/twitter/2/users/small?user.fields=public_metrics`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${h.url}/twitter/2/users/small/followers`);
+    const got = await h.ok<A>("GET", "/_simnet/arrivals?network=twitter");
+    expect(got.recording).toBe(true);
+    expect(got.arrivals.map(({ status, list, caller }) => ({ status, list, caller }))).toEqual([
+      { status: 200, list: true, caller: "small" },
+      { status: 429, list: true, caller: "small" },
+      { status: 200, list: false, caller: "small" },
+      { status: 401, list: true, caller: undefined },
+    ]);
+    const times = got.arrivals.map((a) => a.t);
+    expect(times[0]).toBeGreaterThanOrEqual(before);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(JSON.stringify(got)).not.toContain(token);
+    expect((await h.ok<A>("GET", "/_simnet/arrivals?network=facebook")).arrivals).toEqual([]);
+
+    await h.ok("POST", "/_simnet/stats/reset");
+    expect((await h.ok<A>("GET", "/_simnet/arrivals?network=twitter")).arrivals).toEqual([]);
+    expect((await fetch(`${h.url}/_simnet/arrivals`)).status).toBe(400);
+    expect(await (await fetch(`${h.url}/_simnet/arrivals?network=bluesky`)).json()).toEqual({ error: 'unknown network "bluesky"', path: "network" });
+    expect((await fetch(`${h.url}/_simnet/arrivals?network=twitter`, { method: "POST" })).status).toBe(405);
   });
 
   it("reset restores the seed config and counters and undoes revocations; created accounts and changes stay", async () => {

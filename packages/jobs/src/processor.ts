@@ -84,18 +84,21 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
     // A reserved slot a little ahead (pacing inside the window): the charge is at that time, so the call goes then.
     const wait = verdict.dueAt - performance.now();
     if (wait > 0) await sleep(wait);
-    // Late (the slot passed while this process was busy): the log learns when the call really left as it leaves.
-    const departed = verdict.charge ? depart(ctx, verdict.charge, performance.now() - verdict.dueAt) : Promise.resolve();
+    // Late (the slot passed while this process was busy, or undici waited for a connection): the log learns when
+    // the call really left as its headers are written to the socket, while the request travels.
+    const { charge, dueAt } = verdict;
+    let departed = Promise.resolve();
+    const sent = { ...call, ...(charge ? { onSent: () => { departed = depart(ctx, charge, performance.now() - dueAt); } } : {}) };
 
     try {
       // The limiter hears of the call (breaker, rate headers) while the page is stored: one round trip, not two.
       if (p.mode === "size") {
         if (!net.client.fetchTotal) throw new Error(`${p.network} has no profile call`);
-        const [{ total, rate }] = await Promise.all([net.client.fetchTotal(p.accountId, call), departed]);
-        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate)]))[0];
+        const { total, rate } = await net.client.fetchTotal(p.accountId, sent);
+        return (await Promise.all([storeSize(ctx, total), afterCall(ctx, rate), departed]))[0];
       }
-      const [page] = await Promise.all([net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, call), departed]);
-      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate)]))[0];
+      const page = await net.client.fetchPage({ accountId: p.accountId, cursor: p.cursor, offset: p.offset, pageSize: p.pageSize }, sent);
+      return (await Promise.all([storePage(ctx, page), afterCall(ctx, page.rate), departed]))[0];
     } catch (err) {
       return handleFailure(ctx, err, probe);
     }

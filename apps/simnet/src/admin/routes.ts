@@ -88,6 +88,15 @@ export async function handleAdmin(ctx: SimnetContext, req: IncomingMessage, targ
       ctx.stats.reset();
       return jsonReply(200, { reset: true });
     }
+    case "arrivals": {
+      if (s.length !== 1) return notFound(path);
+      if (method !== "GET") return methodNotAllowed("GET");
+      const network = target.query.get("network");
+      if (network === undefined) return badRequest("network is required", "network");
+      if (!isNetwork(network)) return badRequest(`unknown network "${network}"`, "network");
+      const { arrivals, dropped } = ctx.stats.arrivals(network);
+      return jsonReply(200, { network, recording: ctx.config.net(network).recordArrivals, dropped, arrivals });
+    }
     case "reset":
       if (s.length !== 1) return notFound(path);
       return method === "POST" ? reset(ctx) : methodNotAllowed("POST");

@@ -29,6 +29,8 @@ export const NetworkConfig = z.strictObject({
   failAccounts: AccountList.nullable(),
   usageCap: z.strictObject({ max: z.int().min(0) }).nullable(),
   tokenTtlMs: z.number().positive().max(10 * 365 * 24 * 3_600_000).nullable(),
+  /** Keep a log of every request's arrival (`GET /_simnet/arrivals`), for benches that measure what the API saw. */
+  recordArrivals: z.boolean(),
 });
 export type NetworkConfig = z.infer<typeof NetworkConfig>;
 
@@ -60,6 +62,7 @@ function base(limits: Limit[]): NetworkConfig {
     failAccounts: [],
     usageCap: null,
     tokenTtlMs: null,
+    recordArrivals: false,
   };
 }
 

@@ -20,6 +20,9 @@ export class Call {
   readonly cfg: NetworkConfig;
   readonly stats: NetworkStats;
   readonly now: number;
+  /** Set once the route is known: whether the request asks for a follower list, and whose token made it. */
+  list = false;
+  caller: string | undefined;
   private readonly delay: number;
   private ended = false;
 
@@ -38,20 +41,25 @@ export class Call {
   }
 
   send(reply: Reply): void {
-    if (this.claim()) deliver(this.ctx, this.network, this.res, reply, this.delay);
+    if (this.claim(reply.status)) deliver(this.ctx, this.network, this.res, reply, this.delay);
   }
 
   hang(): void {
-    if (this.claim()) hang(this.ctx, this.network, this.res);
+    if (this.claim(0)) hang(this.ctx, this.network, this.res);
   }
 
   drop(): void {
-    if (this.claim()) drop(this.ctx, this.network, this.req);
+    if (this.claim(0)) drop(this.ctx, this.network, this.req);
   }
 
-  private claim(): boolean {
+  private claim(status: number): boolean {
     if (this.ended) return false;
     this.ended = true;
+    if (this.cfg.recordArrivals) {
+      this.ctx.stats.arrived(this.network, this.caller === undefined
+        ? { t: this.now, status, list: this.list }
+        : { t: this.now, status, list: this.list, caller: this.caller });
+    }
     return true;
   }
 }

@@ -46,6 +46,7 @@ function data(call: Call, route: Extract<Route, { kind: "followers" | "profile" 
   if (!check.ok) return call.send(adapter.authError(check.reason));
   const subject = route.subject ?? check.accountId;
   const isList = route.kind === "followers";
+  call.caller = check.accountId;
   if (isList && adapter.ownListOnly && subject !== check.accountId) return call.send(adapter.permissionError(subject));
 
   const limited = isList || adapter.limitsCoverProfiles;
@@ -91,8 +92,9 @@ function refresh(call: Call): void {
 export function handleNetwork(ctx: SimnetContext, network: Network, req: IncomingMessage, res: ServerResponse, target: Target): void {
   const call = new Call(ctx, network, req, res);
   try {
-    if (edge(call)) return;
     const route = call.adapter.route(req.method ?? "GET", target.segments.slice(1), target.query);
+    call.list = route.kind === "followers";
+    if (edge(call)) return;
     if (route.kind === "reply") return call.send(route.reply);
     if (route.kind === "refresh") return refresh(call);
     data(call, route, target);

@@ -158,9 +158,9 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
     },
 
     /**
-     * The call leaves now, `lateMs` after its slot (a busy event loop, a GC pause): its entry in every log moves to
-     * when it really left, BEFORE the request goes out, so acquisitions from here on see it where the API will (never
-     * earlier, GT; only if it is still there, XX). Sent alongside the request, not awaited before it.
+     * The call left `lateMs` after its slot (a busy event loop, a GC pause, a wait for a connection): its entry in
+     * every log moves to when it really left, its headers written to the socket, so acquisitions from here on see it
+     * where the API will (never earlier, GT; only if it is still there, XX). Sent while the request travels.
      */
     async departed(charge: Charge, lateMs: number): Promise<void> {
       if (lateMs < 1) return;

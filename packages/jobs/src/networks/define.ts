@@ -106,7 +106,7 @@ export function defineNetwork(spec: NetworkSpec, opts: DefineOptions = {}): Defi
   const clampPage = (req: PageRequest): PageRequest =>
     ({ ...req, pageSize: req.pageSize >= 1 ? Math.min(Math.floor(req.pageSize), data.pageSize.max) : data.pageSize.default });
 
-  async function call<I, O>(ep: Endpoint<I, O>, input: I, token: string | null, signal: AbortSignal | undefined, secrets: string[]) {
+  async function call<I, O>(ep: Endpoint<I, O>, input: I, token: string | null, ctx: Omit<CallContext, "token">, secrets: string[]) {
     const parts = ep.request(input);
     const url = buildUrl(base, parts);
     const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT, ...parts.headers };
@@ -118,7 +118,7 @@ export function defineNetwork(spec: NetworkSpec, opts: DefineOptions = {}): Defi
     if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     const method = parts.method ?? (body === undefined ? "GET" : "POST");
     const raw = await httpCall({
-      network: data.name, method, url, headers, body, signal, errorClass, timeoutMs,
+      network: data.name, method, url, headers, body, signal: ctx.signal, onSent: ctx.onSent, errorClass, timeoutMs,
       maxBodyBytes: data.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, dispatcher: opts.dispatcher,
     });
     return interpret(response, ep, raw, input, { now: clock.now(), label: `${method} ${url.pathname}`, secrets });
@@ -135,7 +135,7 @@ export function defineNetwork(spec: NetworkSpec, opts: DefineOptions = {}): Defi
     readsOthers: data.readsOthers,
     errorClass,
     async fetchPage(req: PageRequest, ctx: CallContext): Promise<Page> {
-      const { value, rate } = await call(spec.page, clampPage(req), ctx.token, ctx.signal, [ctx.token]);
+      const { value, rate } = await call(spec.page, clampPage(req), ctx.token, ctx, [ctx.token]);
       return { ...value, rate };
     },
     readPage(raw, req, now) {
@@ -149,12 +149,12 @@ export function defineNetwork(spec: NetworkSpec, opts: DefineOptions = {}): Defi
   const { total, refresh } = spec;
   if (total) {
     client.fetchTotal = async (accountId, ctx) => {
-      const { value, rate } = await call(total, accountId, ctx.token, ctx.signal, [ctx.token]);
+      const { value, rate } = await call(total, accountId, ctx.token, ctx, [ctx.token]);
       return { total: value, rate };
     };
   }
   if (refresh) {
-    client.refresh = async (refreshToken, signal) => (await call(refresh, refreshToken, null, signal, [refreshToken])).value;
+    client.refresh = async (refreshToken, signal) => (await call(refresh, refreshToken, null, signal ? { signal } : {}, [refreshToken])).value;
   }
   return client;
 }

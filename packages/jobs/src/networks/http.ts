@@ -1,3 +1,4 @@
+import { subscribe } from "node:diagnostics_channel";
 import { Agent, request, type Dispatcher } from "undici";
 import { NetworkError, type NetworkErrorDetails, type ErrorKind } from "./errors.ts";
 import { normalizeHeaders, type HeaderMap } from "./headers.ts";
@@ -20,6 +21,11 @@ export interface HttpCall {
   maxBodyBytes?: number;
   /** The caller's cancellation (worker shutdown). Its reason is rethrown as is, like fetch does. */
   signal?: AbortSignal;
+  /**
+   * Called once, as the request's headers are written to the socket: the moment the call really leaves, after any
+   * connect and any wait in undici's queue. Not called when it never leaves (a refused connection, an abort).
+   */
+  onSent?: () => void;
   /** Errors are created as this class, so an operator can group them by network. */
   errorClass?: NetworkErrorClass;
   dispatcher?: Dispatcher;
@@ -51,6 +57,41 @@ export async function closeHttpAgent(): Promise<void> {
 class DeadlineExceeded extends Error {}
 
 /**
+ * `onSent` hooks by undici request. undici announces each request it creates synchronously inside `request()` and
+ * each header write as it happens (its diagnostics channels), so the hook of the call being made is attached to the
+ * request undici creates for it, and run when that request's headers go out.
+ */
+const sentHooks = new WeakMap<object, () => void>();
+let creating: (() => void) | undefined;
+let listening = false;
+
+function listenForSends(): void {
+  if (listening) return;
+  listening = true;
+  subscribe("undici:request:create", (message) => {
+    if (creating === undefined) return;
+    sentHooks.set((message as { request: object }).request, creating);
+    creating = undefined;
+  });
+  subscribe("undici:client:sendHeaders", (message) => {
+    const request = (message as { request: object }).request;
+    const hook = sentHooks.get(request);
+    if (hook === undefined) return;
+    sentHooks.delete(request);
+    runHook(hook);
+  });
+}
+
+/** Runs inside undici's write path or the caller's: a hook that throws must not break the request. */
+function runHook(hook: () => void): void {
+  try {
+    hook();
+  } catch {
+    // the hook's failure is its own business, never the call's
+  }
+}
+
+/**
  * One HTTP call with a hard deadline and a body-size cap. Connection failures, resets and timeouts become a
  * `transient` NetworkError carrying an errno-like `code`; the engine's circuit breaker, which sees many accounts,
  * is what turns a sustained run of them into an `outage`. Messages name the method and path only: the query
@@ -72,15 +113,28 @@ export async function httpCall(call: HttpCall): Promise<HttpResponse> {
   const onCallerAbort = () => controller.abort(call.signal?.reason);
   call.signal?.addEventListener("abort", onCallerAbort, { once: true });
   try {
-    const res = await request(call.url, {
-      method: call.method,
-      headers: call.headers,
-      body: call.body,
-      signal: controller.signal,
-      dispatcher: call.dispatcher ?? httpAgent(),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+    if (call.onSent) {
+      listenForSends();
+      creating = call.onSent;
+    }
+    let pending: ReturnType<typeof request>;
+    try {
+      pending = request(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal: controller.signal,
+        dispatcher: call.dispatcher ?? httpAgent(),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } finally {
+      // A dispatcher that creates no undici request as it is called (a mock): the call leaves now, as far as we know.
+      const unclaimed = creating;
+      creating = undefined;
+      if (unclaimed) runHook(unclaimed);
+    }
+    const res = await pending;
     const declared = Number(res.headers["content-length"]);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy();

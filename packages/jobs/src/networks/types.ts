@@ -63,6 +63,8 @@ export interface CallContext {
   token: string;
   /** Aborts the call (worker shutdown); the client adds its own hard timeout on top. */
   signal?: AbortSignal;
+  /** Called as the request's headers are written to the socket: when the call really leaves (see httpCall). */
+  onSent?: () => void;
 }
 
 export interface RefreshedToken { accessToken: string; refreshToken: string | null; expiresInMs: number | null }

@@ -99,6 +99,32 @@ describe("httpCall", () => {
     await waitFor(() => closed, (c) => c, { timeoutMs: 2_000, what: "server sees the socket close" });
   });
 
+  it("calls onSent once per call as its headers go out: after connecting, before the server reads it", async () => {
+    const sent = new Map<number, number>();
+    const seenBefore: number[] = [];
+    const url = await serve((req, res) => {
+      const i = Number(new URL(req.url ?? "/", "http://x").searchParams.get("i"));
+      seenBefore[i] = sent.get(i) ?? 0;
+      res.end("ok");
+    });
+    const calls = Array.from({ length: 20 }, (_, i) => {
+      return httpCall({ network: "test", method: "GET", url: new URL(`${url}/p?i=${i}`), onSent: () => sent.set(i, (sent.get(i) ?? 0) + 1) });
+    });
+    // Nothing has left yet: each call first needs a connection, which takes a turn of the event loop.
+    expect(sent.size).toBe(0);
+    await Promise.all(calls);
+    expect([...sent.values()]).toEqual(Array.from({ length: 20 }, () => 1));
+    expect(seenBefore).toEqual(Array.from({ length: 20 }, () => 1));
+  });
+
+  it("never calls onSent for a call that could not leave", async () => {
+    const port = await freePort();
+    let sent = 0;
+    const { err } = await failure(call(`http://127.0.0.1:${port}`, { onSent: () => sent++ }));
+    expect(err.code).toBe("ECONNREFUSED");
+    expect(sent).toBe(0);
+  });
+
   it("turns a refused connection into a transient ECONNREFUSED", async () => {
     const port = await freePort();
     const { err } = await failure(call(`http://127.0.0.1:${port}`));
