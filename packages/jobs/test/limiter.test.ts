@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLimiter, DEFAULT_ADAPTIVE, DEFAULT_BREAKER, type Limiter, type NetworkLimits } from "../src/limiter/limiter.ts";
+import { createLimiter, DEFAULT_ADAPTIVE, DEFAULT_BREAKER, guardMs, type Limiter, type NetworkLimits } from "../src/limiter/limiter.ts";
 import { testRedis } from "./helpers.ts";
 
 describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
@@ -20,7 +20,7 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     for (let i = 0; i < 3; i++) { expect((await limiter.acquire(twitter, call)).go).toBe(true); t += 100; }
     const v = await limiter.acquire(twitter, call);
     expect(v).toMatchObject({ go: false, reason: "limit" });
-    const guard = 10; // 1% of the window: jitter between a charge and the request's arrival
+    const guard = guardMs(1_000); // jitter between a charge and the request's arrival
     if (!v.go) expect(v.waitMs).toBe(1_000_000 + 1_000 + guard - t + 1);
     t = 1_000_000 + 1_000 + guard + 1;
     expect((await limiter.acquire(twitter, call)).go).toBe(true);
@@ -50,7 +50,7 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
 
   it("paces inside the window: a burst after a quiet spell, then one call per window/max, reserved ahead", async () => {
     const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 100, windowMs: 1_000 }] };
-    const spacing = 1_010 / 100; // the window with its 1% guard, over max
+    const spacing = (1_000 + guardMs(1_000)) / 100; // the window with its guard, over max
     for (let i = 0; i < 10; i++) expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: 0 });
     // the 11th call in the same millisecond: its slot is one spacing after the burst's, reserved now
     expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: Math.ceil(spacing) });
@@ -94,7 +94,7 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
 
   it("keeps pacing when saturated: no burst at each window edge once the first burst ages out of the log", async () => {
     const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 100, windowMs: 1_000 }] };
-    const spacing = 1_010 / 100;
+    const spacing = (1_000 + guardMs(1_000)) / 100;
     // Saturated callers for 3 windows: each asks, waits for its reservation (or its refusal), and asks again.
     const slots: number[] = [];
     const end = t + 3_100;
@@ -109,8 +109,8 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     // the first burst (10 at once) is the only one: past it, no two calls closer than one spacing (rounded to the ms)
     const later = slots.filter((x) => x > first);
     for (let i = 1; i < later.length; i++) expect((later[i] ?? 0) - (later[i - 1] ?? 0)).toBeGreaterThanOrEqual(Math.floor(spacing));
-    // and still the full rate: 100 per 1,010 ms
-    expect(later.filter((x) => x < first + 3_030).length).toBeGreaterThanOrEqual(3 * 100 - 10 - 2);
+    // and still the full rate: 100 per window and guard
+    expect(later.filter((x) => x < first + 3 * (1_000 + guardMs(1_000))).length).toBeGreaterThanOrEqual(3 * 100 - 10 - 2);
   });
 
   it("moves a call that left late to when it left, so the next window counts it where the API did", async () => {
@@ -120,7 +120,7 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     expect(v.charge.slot).toBe(t);
     await limiter.departed(v.charge, 40);
     const next = await limiter.acquire(one, call);
-    expect(next).toMatchObject({ go: false, waitMs: 40 + 1_010 + 1 });
+    expect(next).toMatchObject({ go: false, waitMs: 40 + 1_000 + guardMs(1_000) + 1 });
     // never earlier than the slot: an early report changes nothing
     await limiter.departed(v.charge, 5);
     expect(Number(await ctx.redis.zscore(ctx.keys.limitWindow("twitter", "token.a.1000"), v.charge.member))).toBe(t + 40);
@@ -129,7 +129,8 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
   it("counts only calls already made against the API's remaining, not reservations", async () => {
     const fast: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 10, windowMs: 1_000, burst: 1 }] };
     expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: 0 });
-    expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: 101 }); // reserved, not yet made
+    const spacing = Math.ceil((1_000 + guardMs(1_000)) / 10);
+    expect(await limiter.acquire(fast, call)).toMatchObject({ go: true, delayMs: spacing }); // reserved, not yet made
     // the API saw one call: 9 remain. Nothing was missed, so no phantom call is added
     await limiter.observe(fast, call, { limit: 10, remaining: 9, resetAtMs: t + 1_000 }, false);
     expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(2);

@@ -46,7 +46,8 @@ for i = 1, n do
     earliest = math.max(earliest, tonumber(oldest[2]) + window + 1)
   end
   -- held: the log (or a block), not the pacing, is what holds this call back: the factor is saturated.
-  local paced = tats[i] - (burst - 1) * spacing
+  -- (less a microsecond: tat sums fractional spacings, and their rounding error must not delay a burst by 1 ms)
+  local paced = tats[i] - (burst - 1) * spacing - 0.001
   held[i] = earliest > now and earliest > paced and burst < max
   earliest = math.max(earliest, paced)
   if earliest > slot then slot, who = earliest, i end

@@ -263,13 +263,24 @@ export function describeKey(key: string): { scope: string; who: string; windowMs
 /** From this window length on, a factor's default burst is its whole max (see LimitFactor.burst). */
 const LONG_WINDOW_MS = 60_000;
 
+/** Jitter between a call's headers leaving the socket and the API counting it (its queues, the network's). */
+const ARRIVAL_JITTER_MS = 15;
+
+/**
+ * How much longer than the API's window the sliding log counts: the arrival jitter, or 1% of the window when that is
+ * more, at most 50 ms. Calls that leave evenly paced may arrive up to this much closer together, and any rolling
+ * window at the API still holds no more than the max.
+ */
+export function guardMs(windowMs: number): number {
+  return Math.min(50, Math.max(ARRIVAL_JITTER_MS, Math.ceil(windowMs / 100)));
+}
+
 /**
  * A factor's arguments to acquire-n.lua: max, window, spacing, burst. `share` < 1 (trickle) admits only that fraction
- * of the max, so other work keeps the rest; the spacing stays the full rate's. A guard of 1% of the window (≤ 50 ms)
- * absorbs the jitter between a charge and the request's arrival.
+ * of the max, so other work keeps the rest; the spacing stays the full rate's. The window includes its guard.
  */
 export function factorArgs(f: LimitFactor, share = 1): number[] {
-  const window = f.windowMs + Math.min(50, Math.ceil(f.windowMs / 100));
+  const window = f.windowMs + guardMs(f.windowMs);
   const burst = Math.max(1, Math.min(f.max, f.burst ?? (f.windowMs >= LONG_WINDOW_MS ? f.max : 10)));
   return [Math.max(1, Math.floor(f.max * share)), window, window / f.max, burst];
 }
