@@ -55,6 +55,22 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     expect(await tree.gaps("tb", "linkedin:a", 2_520)).toEqual([[0, 10], [2_510, 2_520]]);
   });
 
+  it("stores each id exactly as given, one argument for the whole page; refuses an id that would split", async () => {
+    await tree.create("tj", [{ node: "mastodon:a", firstLeaf: "p0" }, { node: "mastodon:b", firstLeaf: "p0" }], {});
+    const ids = ["109", "a b", "é-ü", "x\ty", "1", "1"];
+    const r = await tree.done("tj", "mastodon:a", "p0", { ids, successors: [] });
+    expect(r.added).toBe(5);
+    expect((await ctx.redis.zrange(ctx.keys.treeStaging("tj", "mastodon:a"), 0, -1)).sort()).toEqual(["1", "109", "a b", "x\ty", "é-ü"]);
+    await expect(tree.done("tj", "mastodon:b", "p0", { ids: ["1", "2\n3"], successors: [] })).rejects.toThrow(/line break/);
+    await expect(tree.done("tj", "mastodon:b", "p0", { ids: [""], successors: [] })).rejects.toThrow(/empty/);
+    // nothing of the refused page was stored or counted
+    expect(await ctx.redis.exists(ctx.keys.treeStaging("tj", "mastodon:b"))).toBe(0);
+    expect((await tree.read("tj")).counts).toMatchObject({ done: 1, pending: 1 });
+    // an empty page stores nothing and still counts as done
+    const empty = await tree.done("tj", "mastodon:b", "p0", { ids: [], successors: [], stopIfNoNew: "anomaly" });
+    expect(empty).toMatchObject({ added: 0, nodeState: "committing" });
+  });
+
   it("marks exactly the positions of each page, aligned or not, short or long", async () => {
     const cases: [number, number][] = [[0, 1], [3, 2], [5, 3], [7, 9], [8, 8], [13, 40], [61, 3], [64, 1], [100, 17]];
     await tree.create("tc", [{ node: "linkedin:c", firstLeaf: "o0" }], {});

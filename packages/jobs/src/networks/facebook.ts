@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError, type ErrorKind } from "./errors.ts";
 import { compactRate, type HeaderMap } from "./headers.ts";
-import { classifyWith, excerpt, itemsWith, MalformedBody, type Classifier, type RawResponse } from "./response.ts";
+import { classifyWith, excerpt, isPlainId, itemsWith, MalformedBody, PLAIN_ID, type Classifier, type RawResponse } from "./response.ts";
 import type { PageRequest, RateObservation } from "./types.ts";
 
 /** Facebook Graph API (NETWORKS.md, "Facebook Graph API"). Status codes are unreliable: the body's code decides. */
@@ -97,7 +97,7 @@ export const classifyFacebookError: Classifier = ({ status, body, rate }, fail) 
 };
 
 const FriendsBody = z.object({
-  data: itemsWith("id", (id) => id.length > 0, "a non-empty string"),
+  data: itemsWith("id", isPlainId, PLAIN_ID),
   paging: z.object({
     cursors: z.object({ before: z.string().optional(), after: z.string().optional() }).optional(),
     next: z.string().optional(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError } from "./errors.ts";
 import { compactRate, intHeader, simnetResetMs, type HeaderMap } from "./headers.ts";
-import { classifyWith, excerpt, itemsWith, MalformedBody, waitFrom, type Classifier, type RawResponse } from "./response.ts";
+import { classifyWith, excerpt, isPlainId, itemsWith, MalformedBody, PLAIN_ID, waitFrom, type Classifier, type RawResponse } from "./response.ts";
 import type { PageRequest, RateObservation } from "./types.ts";
 
 /** Mastodon, one instance (NETWORKS.md, "Mastodon"). */
@@ -65,7 +65,7 @@ export function cursorFromLink(link: string | undefined, base: string): string |
   return query;
 }
 
-const FollowersBody = itemsWith("id", (id) => id.length > 0, "a non-empty string");
+const FollowersBody = itemsWith("id", isPlainId, PLAIN_ID);
 
 const page = endpoint({
   schema: FollowersBody,

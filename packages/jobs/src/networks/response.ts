@@ -106,6 +106,17 @@ export function itemsWith<K extends string>(key: K, valid: (value: string) => bo
   });
 }
 
+/** A follower id a network may send as any string: not empty, and no control characters (the store joins ids by "\n"). */
+export function isPlainId(id: string): boolean {
+  if (id.length === 0) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
+export const PLAIN_ID = "a non-empty string without control characters";
+
 /** Thrown by a decoder's `read` when a valid-looking body still cannot be used. */
 export class MalformedBody extends Error {}
 

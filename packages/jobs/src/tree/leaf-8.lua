@@ -12,7 +12,9 @@
                   ARGV[8] a non-empty page that adds no new follower ends paging: "1" quietly (a gap page whose
                   items we already had), "2" with an anomaly (endless 1-item pages); "0" never
                   ARGV[9] coverage start ("" none: marks ARGV-many positions from there)
-                  ARGV[10] n successors, ARGV[11..] successor leaf keys, then follower ids
+                  ARGV[10] n successors, ARGV[11..] successor leaf keys, then the page's follower ids in ONE
+                  argument, joined by "\n" ("" for none; the clients refuse ids with control characters): one
+                  argument, not one per id, costs the worker's Redis client and this script far less (issue 11)
                   A cursor seen before in this node ends paging too; both record an anomaly on the node.
   op "fail":      ARGV[5] error json
   op "requeue":   (failed -> pending)
@@ -83,6 +85,25 @@ end
 local old = call("HGET", leaves, leaf)
 local added = 0
 
+-- The ids of a joined argument, each after a score of "0" when `scored` (a ZADD's arguments); and their count.
+local function split(joined, scored)
+  local out, pos, n = {}, 1, 0
+  if joined == "" then return out, 0 end
+  while true do
+    local nl = string.find(joined, "\n", pos, true)
+    local id = string.sub(joined, pos, (nl or 0) - 1)
+    if scored then
+      out[2 * n + 1] = "0"
+      out[2 * n + 2] = id
+    else
+      out[n + 1] = id
+    end
+    n = n + 1
+    if not nl then return out, n end
+    pos = nl + 1
+  end
+end
+
 if op == "register" then
   if not old then move(nil, ARGV[5]) end
 elseif op == "state" then
@@ -104,36 +125,33 @@ elseif op == "done" then
   local rate = 0
   local listed = false -- the successors were checked one by one already
   if old ~= "done" then
-    local first = 11 + nsucc
+    local joined = ARGV[11 + nsucc] or ""
+    local legacy = joined ~= "" and call("TYPE", staging).ok == "set"
+    local items, count = split(joined, not legacy)
     if ARGV[9] ~= "" then
-      local start, n = tonumber(ARGV[9]), #ARGV - first + 1
+      local start, n = tonumber(ARGV[9]), count
       -- bits a..b: whole bytes in one SETRANGE, SETBIT only at the ragged ends (not one command per follower)
       local a, b = math.max(start, 0), start + n - 1
       while a <= b and a % 8 ~= 0 do call("SETBIT", cover, a, 1); a = a + 1 end
       while b >= a and (b + 1) % 8 ~= 0 do call("SETBIT", cover, b, 1); b = b - 1 end
       if a <= b then call("SETRANGE", cover, a / 8, string.rep("\255", (b - a + 1) / 8)) end
     end
-    if #ARGV >= first and call("TYPE", staging).ok == "set" then
+    if legacy then
       -- staged by a version before staging became a ZSET (a deploy mid-sync): keep its type
-      for i = first, #ARGV, 1000 do
-        added = added + call("SADD", staging, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+      for i = 1, count, 1000 do
+        added = added + call("SADD", staging, unpack(items, i, math.min(i + 999, count)))
       end
     else
       -- score 0: on a single Redis the staged ZSET becomes the account's next version by RENAME (store/publish.ts).
-      -- The ids travel once, as themselves: interleaving the scores client-side costs the worker what it saves here.
-      for i = first, #ARGV, 1000 do
-        local batch = {}
-        for j = i, math.min(i + 999, #ARGV) do
-          batch[#batch + 1] = 0
-          batch[#batch + 1] = ARGV[j]
-        end
-        added = added + call("ZADD", staging, unpack(batch))
+      -- Lua's unpack is bounded by its C stack (~8,000 values): slices of 1,000 ids.
+      for i = 1, 2 * count, 2000 do
+        added = added + call("ZADD", staging, unpack(items, i, math.min(i + 1999, 2 * count)))
       end
     end
     local anomaly, stop = ARGV[5], false
     if ARGV[7] ~= "" and call("SADD", cursors, ARGV[7]) == 0 then
       anomaly, stop = "repeated cursor: paging stopped", true
-    elseif ARGV[8] ~= "0" and added == 0 and #ARGV >= first then
+    elseif ARGV[8] ~= "0" and added == 0 and count > 0 then
       stop = true
       if ARGV[8] == "2" then anomaly = "page added no new follower (endless paging): paging stopped" end
     end

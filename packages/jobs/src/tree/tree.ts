@@ -72,14 +72,18 @@ export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
     setState: (treeId: string, node: string, leaf: string, state: "running" | "delayed" | "parked" | "pending") => leafOp(treeId, node, leaf, "state", [state]),
     register: (treeId: string, node: string, leaf: string, state: "pending" | "delayed" = "pending") => leafOp(treeId, node, leaf, "register", [state]),
     /** Stores a page's ids and registers its successors in one step; successors are registered before the page counts as done. */
-    done: (treeId: string, node: string, leaf: string, p: {
+    done: async (treeId: string, node: string, leaf: string, p: {
       ids: string[]; successors: string[]; anomaly?: string; total?: number | null; nextCursor?: string | null;
       stopIfNoNew?: false | "quiet" | "anomaly";
       /** Offset paging: the true position of the page's first item (offset minus the drift the total revealed). */
       coverStart?: number | null;
-    }) =>
-      leafOp(treeId, node, leaf, "done", [p.anomaly ?? "", p.total == null ? "" : p.total, p.nextCursor ?? "", p.stopIfNoNew === "anomaly" ? "2" : p.stopIfNoNew === "quiet" ? "1" : "0",
-        p.coverStart == null ? "" : p.coverStart, p.successors.length, ...p.successors, ...p.ids]),
+    }) => {
+      // The ids travel joined in one argument (leaf-8.lua splits them): a line break inside one would split it.
+      const bad = p.ids.find((id) => id === "" || id.includes("\n"));
+      if (bad !== undefined) throw new Error(`follower id ${JSON.stringify(bad.slice(0, 40))} is empty or holds a line break`);
+      return await leafOp(treeId, node, leaf, "done", [p.anomaly ?? "", p.total == null ? "" : p.total, p.nextCursor ?? "", p.stopIfNoNew === "anomaly" ? "2" : p.stopIfNoNew === "quiet" ? "1" : "0",
+        p.coverStart == null ? "" : p.coverStart, p.successors.length, ...p.successors, p.ids.join("\n")]);
+    },
     extend: (treeId: string, node: string, leaves: string[]) => leafOp(treeId, node, "", "extend", [leaves.length, ...leaves]),
     /** Positions in [0, total) the node holds no follower for (offset paging under drift), as [start, end) runs. */
     async gaps(treeId: string, node: string, total: number, max = 1_000): Promise<[number, number][]> {

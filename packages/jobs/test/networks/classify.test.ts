@@ -176,4 +176,8 @@ it("names the first bad item of a page's list, on every network", () => {
   const ma = classifyMastodon(jsonRes(200, [{ id: "1" }, "2"]), NOW);
   expect(ma?.message).toMatch(/at \(root\): item 1: .*"id" is a non-empty string/);
   expect(classifyMastodon(jsonRes(200, { id: "1" }), NOW)?.message).toMatch(/expected an array/);
+  // ids that are any string on the wire still carry no control character (the store joins a page's ids by "\n")
+  expect(classifyMastodon(jsonRes(200, [{ id: "1" }, { id: "2\n3" }]), NOW)?.message).toMatch(/item 1: .*"id" is a non-empty string without control characters/);
+  expect(classifyFacebook(jsonRes(200, { data: [{ id: "a\u0000" }] }), NOW)?.message).toMatch(/item 0: .*without control characters/);
+  expect(classifyFacebook(jsonRes(200, { data: [{ id: "10158" }, { id: "é-ü" }] }), NOW)).toBeNull();
 });
