@@ -4,7 +4,9 @@
  * with SADD (or, with `store: "zset"`, with ZADD at score 0: the readable format Fanout publishes) and enqueues the
  * next page. Modes:
  *   noop      the job does nothing (BullMQ's raw floor)
- *   twitter   cursor paging: GET /twitter/2/users/:id/followers?max_results=N&pagination_token=…
+ *   twitter   cursor paging: GET /twitter/2/users/:id/followers?max_results=N&pagination_token=…; with `profiles`,
+ *             each account's first job reads its profile first (its follower total), the call Fanout makes
+ *             before paging to route whales, and then enqueues the first page
  *   linkedin  offset paging: the first page reads paging.total and enqueues every other page at once
  * Options: BullMQ's own queue limiter (`limiter`), and how a failed call is retried (`backoff`).
  * Configured by one JSON document in BENCH_BASELINE; prints "baseline ready" once it takes jobs.
@@ -28,6 +30,8 @@ export interface BaselineConfig {
   limiter?: { max: number; duration: number };
   /** Where a page's ids go: a SET (default) or a ZSET at score 0, lexicographically pageable like Fanout's versions. */
   store?: "set" | "zset";
+  /** Twitter: a job `{ id, profile: true }` reads the account's profile (one call), then enqueues its first page. */
+  profiles?: boolean;
   /**
    * How a refused or failed call is retried. fixed / expo-jitter: the job fails and BullMQ retries it after that
    * delay (per job). client: the process backs off as a whole — after a 429 no call of this process goes out until
@@ -38,7 +42,7 @@ export interface BaselineConfig {
   jobOptions?: JobsOptions;
 }
 
-interface PageJob { id: string; cursor?: string | null; start?: number }
+interface PageJob { id: string; cursor?: string | null; start?: number; profile?: boolean }
 
 const cfg = JSON.parse(process.env.BENCH_BASELINE ?? "{}") as BaselineConfig;
 const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: null });
@@ -84,7 +88,20 @@ async function storeIds(key: string, ids: string[]): Promise<void> {
   else await redis.sadd(key, ...ids);
 }
 
+/** The same profile call Fanout makes before paging: the follower total decides where the pages run. */
+async function twitterProfile(job: Job<PageJob>): Promise<number> {
+  const { id } = job.data;
+  const res = await get(`/twitter/2/users/${encodeURIComponent(id)}?user.fields=public_metrics`, tokenOf(id));
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  const body = JSON.parse(res.body) as { data?: { public_metrics?: { followers_count?: number } } };
+  const total = body.data?.public_metrics?.followers_count;
+  if (typeof total !== "number") throw new Error("profile without a follower total");
+  await queue.add("page", { id, cursor: null }, jobOptions);
+  return total;
+}
+
 async function twitterPage(job: Job<PageJob>): Promise<number> {
+  if (job.data.profile === true && cfg.profiles === true) return twitterProfile(job);
   const { id, cursor } = job.data;
   const q = `max_results=${pageSize}${cursor ? `&pagination_token=${encodeURIComponent(cursor)}` : ""}`;
   const res = await get(`/twitter/2/users/${encodeURIComponent(id)}/followers?${q}`, tokenOf(id));
