@@ -1,6 +1,11 @@
-import { stats, treeDoc, waitForTree } from "@fanout/jobs/ops";
+import { setPaused, stats, treeDoc, waitForTree } from "@fanout/jobs/ops";
 import { connect, sync } from "../support/engine.ts";
 import { expect, newOperator, test, uid } from "../support/fixtures.ts";
+
+// A failure mid-story must not leave Facebook paused for the specs after this one.
+test.afterEach(async ({ engine }) => {
+  if ((await stats(engine)).networks.facebook?.paused === true) await setPaused(engine, "network:facebook", false);
+});
 
 /** Story 4: an operator pauses a network: its jobs stop while other networks' flow; on resume they drain. */
 test("pausing a network holds its jobs while others flow; resuming drains them", async ({ page, stack, sim, engine, signIn, shoot }) => {

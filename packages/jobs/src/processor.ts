@@ -23,12 +23,6 @@ type Outcome = { ids: number; successors: number } | { skipped: string };
 interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number; hooks: ParkingHooks }
 
 export function createPageProcessor(engine: Engine, signal?: AbortSignal, observer?: ProcessObserver, hooks: ParkingHooks = {}) {
-  let paused = { at: 0, set: new Set<string>() };
-  const pausedNetworks = async (): Promise<Set<string>> => {
-    if (engine.clock.now() - paused.at > 1_000) paused = { at: engine.clock.now(), set: new Set(await engine.redis.smembers(engine.keys.networkPaused())) };
-    return paused.set;
-  };
-
   return async function processPage(job: Job, token?: string): Promise<Outcome> {
     if (job.attemptsStarted <= 1) observer?.waited(job.queueName, Math.max(0, engine.clock.now() - job.timestamp - (job.opts.delay ?? 0)));
     try {
@@ -60,7 +54,8 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
       throw new UnrecoverableError(`unknown network ${p.network}`);
     }
     const ctx: Ctx = { engine, net, job, token, p, node, tokenVersion: 0, hooks };
-    if ((await pausedNetworks()).has(p.network)) return delay(ctx, 2_000);
+    // Read on every job, not cached: an operator's pause holds the very next job of that network, fleet-wide.
+    if ((await engine.redis.sismember(engine.keys.networkPaused(), p.network)) === 1) return delay(ctx, 2_000);
     const tokens = await engine.accounts.tokens(p.network, p.authAccount);
     if (!tokens) return park(ctx, "account not connected");
     ctx.tokenVersion = tokens.version;

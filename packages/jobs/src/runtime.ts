@@ -79,7 +79,9 @@ export async function createEngine(opts: RuntimeOptions = {}): Promise<Engine & 
     });
   }
   const queues = createQueues(queueRedis, keys);
-  // Connection trouble surfaces through the command that fails; per-retry events only at debug level.
+  // Connection trouble surfaces through the command that fails; per-retry events only at debug level. Our own
+  // connections need a listener too: ioredis prints an 'error' nobody listens to with its stack (a CLI's EPIPE).
+  if (!opts.redis) for (const c of [redis, queueRedis]) c.on("error", (err: Error) => log.debug({ err: err.message }, "redis connection error"));
   for (const q of Object.values(queues)) q.on("error", (err: Error) => log.debug({ err: err.message }, "queue connection error"));
   const vault = createVault(env.secrets);
   const delivery = deliverySettings(config.delivery, env.FANOUT_PG_URL); // issue 12
