@@ -139,6 +139,25 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(4);
   });
 
+  it("a 429 while calls were left moves a published key to the adaptive pace, which refuses without keeping a slot", async () => {
+    const big: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 10_000, windowMs: 1_000 }] };
+    const log = ctx.keys.limitWindow("twitter", "token.a.1000");
+    // a hidden bucket's refusal: calls were left, and nothing says when to come back
+    await limiter.observe(big, call, { limit: 10_000, remaining: 5_000, retryAfterMs: 0 }, true);
+    for (let i = 0; i < 100; i++) { // the adaptive pace measures the rate: nothing is paced before its first cut
+      expect((await limiter.acquire(big, call)).go).toBe(true);
+      t += 10;
+    }
+    expect((await limiter.acquire(big, call)).go).toBe(true); // rolls the measuring window
+    await limiter.observe(big, call, { limit: 10_000, remaining: 4_000, retryAfterMs: 0 }, true);
+    const before = await ctx.redis.zcard(log);
+    const a = await limiter.acquire(big, call);
+    const b = await limiter.acquire(big, call);
+    expect([a.go, b.go].sort()).toEqual([false, true]);
+    expect([a, b].find((v) => !v.go)).toMatchObject({ reason: "adaptive" });
+    expect(await ctx.redis.zcard(log)).toBe(before + 1);
+  });
+
   it("adaptive: paces nothing until the first throttle, then cuts and regrows toward the refused rate", async () => {
     const linkedin: NetworkLimits = { name: "linkedin", limits: [], adaptive: DEFAULT_ADAPTIVE, breaker: DEFAULT_BREAKER };
     for (let i = 0; i < 100; i++) { // 100 calls in one second: nothing is paced yet
@@ -179,6 +198,8 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     for (let i = 0; i < DEFAULT_BREAKER.threshold - 1; i++) expect((await limiter.breaker.failure(twitter, `twitter:a${i}`)).open).toBe(false);
     expect((await limiter.breaker.failure(twitter, "twitter:last")).open).toBe(true);
     expect(await limiter.acquire(twitter, call)).toMatchObject({ go: false, reason: "breaker" });
+    // the refused attempt holds no slot of the token's window (the factor's script ran in the same round trip)
+    expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(0);
     t += DEFAULT_BREAKER.baseCooldownMs;
     expect(await limiter.acquire(twitter, { ...call, tokenRef: "p" })).toMatchObject({ go: true, probe: true });
     expect(await limiter.acquire(twitter, call)).toMatchObject({ go: false, reason: "breaker" });

@@ -141,15 +141,19 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const res = (await p.exec()) ?? [];
       for (const [err] of res) if (err) throw err;
       const [breaker, ...rest] = res.map(([, v]) => v as [number, number, string]);
-      if (breaker && breaker[0] === 1) return { go: false, waitMs: breaker[1], reason: "breaker" };
-      let i = 0;
-      if (factors.length) {
-        const known = rest[i++];
-        if (known && known[0] > 0) return { go: false, waitMs: known[0], reason: "limit", factor: factors[known[1] - 1]?.key ?? "" };
-      }
+      const known = factors.length ? rest[0] : undefined;
+      // The scripts of one round trip cannot see each other's answers: when the breaker or the adaptive pace says
+      // wait, a slot the published factors reserved meanwhile is given back, or each refused attempt of an outage
+      // would use up the token's window for the calls after it.
+      const refuse = async (v: Verdict): Promise<Verdict> => {
+        if (known && known[0] === 0) await batch(logs.map((log) => (c) => c.zrem?.(log, member)));
+        return v;
+      };
+      if (breaker && breaker[0] === 1) return refuse({ go: false, waitMs: breaker[1], reason: "breaker" });
+      if (known && known[0] > 0) return { go: false, waitMs: known[0], reason: "limit", factor: factors[known[1] - 1]?.key ?? "" };
       if (useAdaptive) {
-        const a = rest[i];
-        if (a && a[0] > 0) return { go: false, waitMs: a[0], reason: "adaptive" };
+        const a = rest[factors.length ? 2 : 0]; // after the factors' script and the gauges' ZADD
+        if (a && a[0] > 0) return refuse({ go: false, waitMs: a[0], reason: "adaptive" });
       }
       const probe = breaker?.[2] === "probe";
       if (!factors.length) return { go: true, probe, delayMs: 0, dueAt: sentAt };
