@@ -250,7 +250,9 @@ async function handleFailure(ctx: Ctx, err: unknown, probe: boolean): Promise<ne
   switch (err.kind) {
     case "rate_limited": { // wait without spending an attempt
       await engine.limiter.observe(net.limits, call, err.rate ?? null, true);
+      // Asked only for how long to wait: a slot it reserved would go unused, so it is given back.
       const verdict = await engine.limiter.acquire(net.limits, call);
+      if (verdict.go && verdict.charge) await engine.limiter.release(verdict.charge);
       return delay(ctx, Math.max(err.retryAfterMs ?? 0, verdict.go ? 0 : verdict.waitMs, 50));
     }
     case "outage": {

@@ -113,6 +113,17 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     expect(later.filter((x) => x < first + 3 * (1_000 + guardMs(1_000))).length).toBeGreaterThanOrEqual(3 * 100 - 10 - 2);
   });
 
+  it("gives back a slot no call will use: the window has room for another call again", async () => {
+    const two: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 2, windowMs: 1_000 }] };
+    expect(await limiter.acquire(two, call)).toMatchObject({ go: true, delayMs: 0 });
+    const unused = await limiter.acquire(two, call);
+    if (!unused.go || !unused.charge) throw new Error("expected a reservation");
+    await limiter.release(unused.charge);
+    expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(1);
+    t += 600; // past one pacing step, inside the window: only the call made counts
+    expect(await limiter.acquire(two, call)).toMatchObject({ go: true, delayMs: 0 });
+  });
+
   it("moves a call that left late to when it left, so the next window counts it where the API did", async () => {
     const one: NetworkLimits = { ...twitter, limits: [{ scope: "token", max: 1, windowMs: 1_000 }] };
     const v = await limiter.acquire(one, call);

@@ -116,6 +116,9 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
     for (const op of ops) op(p as unknown as Cmds);
     await p.exec();
   }
+  async function release(charge: Charge): Promise<void> {
+    await batch(charge.logs.map((log) => (c) => c.zrem?.(log, charge.member)));
+  }
   const cmd = (name: string) => (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name] as (...a: (string | number)[]) => Promise<unknown>;
 
   return {
@@ -146,7 +149,7 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       // wait, a slot the published factors reserved meanwhile is given back, or each refused attempt of an outage
       // would use up the token's window for the calls after it.
       const refuse = async (v: Verdict): Promise<Verdict> => {
-        if (known && known[0] === 0) await batch(logs.map((log) => (c) => c.zrem?.(log, member)));
+        if (known && known[0] === 0) await release({ logs, member, slot: 0 });
         return v;
       };
       if (breaker && breaker[0] === 1) return refuse({ go: false, waitMs: breaker[1], reason: "breaker" });
@@ -160,6 +163,9 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const [, , delayMs = 0, slot = 0] = (rest[0] ?? []) as number[];
       return { go: true, probe, delayMs, charge: { logs, member, slot }, dueAt: sentAt + delayMs };
     },
+
+    /** Gives back a slot that no call will use (the job waits instead): the log forgets the reservation. */
+    release,
 
     /**
      * The call left `lateMs` after its slot (a busy event loop, a GC pause, a wait for a connection): its entry in
