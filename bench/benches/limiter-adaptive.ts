@@ -42,13 +42,7 @@ async function prepare(sim: Simnet): Promise<void> {
 
 /** From the first call: run `halveAtS`, halve the hidden limit, run until `endS`. */
 async function drive(sim: Simnet, halveAtS: number, endS: number): Promise<{ t0: number; hits: Hit[] }> {
-  const deadline = Date.now() + 60_000;
-  let first: Hit | undefined;
-  while (!first && Date.now() < deadline) {
-    first = (await sim.arrivals("linkedin")).find((h) => h.list);
-    if (!first) await sleep(20);
-  }
-  if (!first) throw new Error("no LinkedIn call within 60 s");
+  const first = await sim.firstListArrival("linkedin");
   await sleep(first.t + halveAtS * 1000 - Date.now());
   await sim.patch({ networks: { linkedin: { hiddenLimit: { perSecond: LIMIT / 2 } } } });
   await sleep(first.t + endS * 1000 - Date.now());

@@ -72,13 +72,7 @@ async function settle(sim: Simnet): Promise<void> {
 
 /** Waits for the first list call, then `durationS` more; the run's t0 is that first call. */
 async function timeRun(sim: Simnet, durationS: number): Promise<{ t0: number; hits: Hit[] }> {
-  const deadline = Date.now() + 60_000;
-  let first: Hit | undefined;
-  while (!first && Date.now() < deadline) {
-    first = (await sim.arrivals("twitter")).find((h) => h.list);
-    if (!first) await sleep(20);
-  }
-  if (!first) throw new Error("no call reached simnet within 60 s");
+  const first = await sim.firstListArrival("twitter");
   await sleep(first.t + durationS * 1000 - Date.now() + 200);
   return { t0: first.t, hits: await sim.arrivals("twitter") };
 }

@@ -36,6 +36,8 @@ export interface Simnet {
    * limits count them, with no hop in between.
    */
   arrivals(network: NetworkName): Promise<Hit[]>;
+  /** The network's first recorded follower-list call, once one arrives (an error after `timeoutMs`). */
+  firstListArrival(network: NetworkName, timeoutMs?: number): Promise<Hit>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,15 @@ export async function startSimnet(seed = 1): Promise<Simnet> {
     const text = await res.text();
     if (!res.ok) throw new Error(`simnet ${method} ${path}: ${res.status} ${text}`);
     return JSON.parse(text) as T;
+  };
+  const arrivals = async (network: NetworkName): Promise<Hit[]> => {
+    type Arrivals = { recording: boolean; dropped: number; arrivals: { t: number; status: number; list: boolean; caller?: string }[] };
+    const got = await admin<Arrivals>("GET", `/_simnet/arrivals?network=${network}`);
+    if (!got.recording) throw new Error(`simnet is not recording ${network}'s arrivals (set recordArrivals)`);
+    if (got.dropped > 0) throw new Error(`simnet dropped ${got.dropped} of ${network}'s arrivals (its log is capped)`);
+    return got.arrivals.map((a) => (a.caller === undefined
+      ? { t: a.t, net: network, status: a.status, list: a.list }
+      : { t: a.t, net: network, status: a.status, list: a.list, who: a.caller }));
   };
   return {
     url, child, admin,
@@ -76,14 +87,15 @@ export async function startSimnet(seed = 1): Promise<Simnet> {
       if (!a) throw new Error(`simnet has no ${network}:${id}`);
       return a;
     },
-    async arrivals(network) {
-      type Arrivals = { recording: boolean; dropped: number; arrivals: { t: number; status: number; list: boolean; caller?: string }[] };
-      const got = await admin<Arrivals>("GET", `/_simnet/arrivals?network=${network}`);
-      if (!got.recording) throw new Error(`simnet is not recording ${network}'s arrivals (set recordArrivals)`);
-      if (got.dropped > 0) throw new Error(`simnet dropped ${got.dropped} of ${network}'s arrivals (its log is capped)`);
-      return got.arrivals.map((a) => (a.caller === undefined
-        ? { t: a.t, net: network, status: a.status, list: a.list }
-        : { t: a.t, net: network, status: a.status, list: a.list, who: a.caller }));
+    arrivals,
+    async firstListArrival(network, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const first = (await arrivals(network)).find((h) => h.list);
+        if (first) return first;
+        if (Date.now() > deadline) throw new Error(`no ${network} list call reached simnet within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     stop: async () => { await child.stop(5_000); },
   };

@@ -54,9 +54,10 @@ export function createPageProcessor(engine: Engine, signal?: AbortSignal, observ
       throw new UnrecoverableError(`unknown network ${p.network}`);
     }
     const ctx: Ctx = { engine, net, job, token, p, node, tokenVersion: 0, hooks };
-    // Read on every job, not cached: an operator's pause holds the very next job of that network, fleet-wide.
-    if ((await engine.redis.sismember(engine.keys.networkPaused(), p.network)) === 1) return delay(ctx, 2_000);
-    const tokens = await engine.accounts.tokens(p.network, p.authAccount);
+    // The pause is read on every job, not cached: an operator's pause holds the very next job of that network,
+    // fleet-wide. Read beside the token (usually cached), so it costs no round trip of its own when that is not.
+    const [paused, tokens] = await Promise.all([engine.redis.sismember(engine.keys.networkPaused(), p.network), engine.accounts.tokens(p.network, p.authAccount)]);
+    if (paused === 1) return delay(ctx, 2_000);
     if (!tokens) return park(ctx, "account not connected");
     ctx.tokenVersion = tokens.version;
     const call = { token: tokens.token, ...(signal ? { signal } : {}) };
