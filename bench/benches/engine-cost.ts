@@ -20,9 +20,8 @@ import { benchEngine, startBaselineWorkers, startFanoutWorkers, stopWorkers, wri
  * 2 worker processes, against a plain BullMQ worker written in the bench doing the same HTTP calls (each account's
  * profile, which Fanout reads to route whales, then its pages) and storing the same ids with SADD (no limiter,
  * classification or trees). Also Redis commands and CPU per page for both, a CPU
- * profile of Fanout's workers, and the raw floor: BullMQ no-op jobs/s and redis-benchmark on the same Redis. For
- * attribution (not the target), the same plain worker once more storing with ZADD at score 0, the format of
- * Fanout's readable versions: what the storage format costs, apart from the engine's own work.
+ * profile of Fanout's workers, and the raw floor: BullMQ no-op jobs/s and redis-benchmark on the same Redis. Both
+ * store a SET per account: Fanout's staged SET becomes its readable version by RENAME.
  */
 export const name = "engine-cost";
 export const title = "Fanout pages/s vs a plain BullMQ worker, Redis commands and CPU per page, raw floor";
@@ -110,12 +109,12 @@ async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[],
   }
 }
 
-async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string, store: "set" | "zset" = "set"): Promise<RunMeasure> {
+async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string): Promise<RunMeasure> {
   const prefix = `bench-ec-${tag}`;
   const tokensFile = writeTokens(ctx, "engine-cost", Object.fromEntries(accounts.map((a) => [a.id, a.token])));
   const workers = await startBaselineWorkers(WORKERS, {
     redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: sim.url, pageSize: PAGE, tokensFile,
-    jobOptions: BASELINE_JOB_OPTIONS, backoff: { kind: "expo-jitter", baseMs: 1_000, capMs: 60_000 }, store, profiles: true,
+    jobOptions: BASELINE_JOB_OPTIONS, backoff: { kind: "expo-jitter", baseMs: 1_000, capMs: 60_000 }, profiles: true,
   });
   const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("pages", { connection: conn, prefix });
@@ -132,7 +131,7 @@ async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[
     const checked = [];
     for (const a of accounts.slice(0, 3)) {
       const key = `${prefix}:followers:twitter:${a.id}`;
-      checked.push({ account: a.id, count: store === "zset" ? await conn.zcard(key) : await conn.scard(key) });
+      checked.push({ account: a.id, count: await conn.scard(key) });
     }
     await stopWorkers(workers);
     return { ...m, checked };
@@ -198,7 +197,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const rounds = ctx.quick ? 1 : 2;
     const fanoutRuns: RunMeasure[] = [];
     const baseRuns: RunMeasure[] = [];
-    const zsetRuns: RunMeasure[] = [];
     for (let r = 0; r < rounds; r++) {
       ctx.log(`Fanout (round ${r + 1}/${rounds}): 2 worker processes (default concurrency)`);
       const f = await runFanout(ctx, sim, accounts, `fanout${r}`, FANOUT_CONFIG);
@@ -208,15 +206,10 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       const b = await runBaseline(ctx, sim, accounts, `base${r}`);
       baseRuns.push(b);
       ctx.log(`baseline: ${round(b.pagesPerS)} pages/s (${b.pages} pages in ${round(b.wallS, 2)} s), ${round(b.commandsPerPage)} Redis commands/page`);
-      // Attribution, not the target: the same plain worker storing the way Fanout's readable versions are stored.
-      const z = await runBaseline(ctx, sim, accounts, `basez${r}`, "zset");
-      zsetRuns.push(z);
-      ctx.log(`baseline storing a score-0 ZSET: ${round(z.pagesPerS)} pages/s, Redis CPU ${ms(z.redisCpuS, z.pages)} ms/page`);
     }
     const best = (runs: RunMeasure[]) => runs.reduce((a, b) => (b.pagesPerS > a.pagesPerS ? b : a));
     const fanout = best(fanoutRuns);
     const base = best(baseRuns);
-    const baseZ = best(zsetRuns);
 
     const profN = Math.min(n, ctx.quick ? 30 : 150);
     // BENCH_CPUPROF_DIR keeps the .cpuprofile files (open them in Chrome DevTools); by default they go with the run.
@@ -242,7 +235,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       { figure: "worker CPU per page", fanout: ms(fanout.workerCpuS, fanout.pages), baseline: ms(base.workerCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2, note: "user+sys of the 2 worker processes ÷ pages" },
       { figure: "CPU per page, workers + Redis + simnet", fanout: allCpu(fanout), baseline: allCpu(base), vs: "plain BullMQ worker", unit: "ms", digits: 2, note: "noise-proof: on a CPU-bound machine pages/s ∝ 1 ÷ this, so baseline ÷ Fanout here is the ratio a quiet machine would show" },
       { figure: "Redis CPU per page", fanout: ms(fanout.redisCpuS, fanout.pages), baseline: ms(base.redisCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2 },
-      { figure: "pages/s against the plain worker storing a score-0 ZSET, the format of Fanout's readable versions", fanout: round(fanout.pagesPerS), baseline: round(baseZ.pagesPerS), vs: "plain BullMQ worker, ZADD", unit: "pages/s", digits: 0, note: `attribution, not the target: ZADD instead of SADD costs the plain worker ${round(allCpu(baseZ) - allCpu(base), 2)} ms of CPU per page (Redis ${ms(baseZ.redisCpuS, baseZ.pages)} vs ${ms(base.redisCpuS, base.pages)} ms), of Fanout's ${round(allCpu(fanout) - allCpu(base), 2)} ms extra` },
       { figure: "pages/s against BullMQ's no-op floor", fanout: round(fanout.pagesPerS), baseline: round(noop.jobsPerS), vs: `no-op jobs/s, ${WORKERS} workers`, unit: "/s", digits: 0, note: "raw floor: what BullMQ alone does on this machine" },
       { figure: "Redis commands/s during Fanout's sync", fanout: round(fanoutCmdsPerS, 0), baseline: rb.GET ?? null, vs: "redis-benchmark GET req/s", digits: 0, note: `redis-benchmark -n 100000: SET ${Math.round(rb.SET ?? 0)}, GET ${Math.round(rb.GET ?? 0)}, LPUSH ${Math.round(rb.LPUSH ?? 0)} req/s` },
     ];
@@ -251,13 +243,13 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       `Both make the same calls: Fanout ${fanout.calls} (${fanout.calls - fanout.pages} profiles, one per account, for whale detection, and ${fanout.pages} follower pages), the plain worker ${base.calls} (${base.calls - base.pages} profiles, ${base.pages} pages).`,
       `Redis commands per page, Fanout: ${JSON.stringify(perUnit(fanout.commands, fanout.pages, 10))}; baseline: ${JSON.stringify(perUnit(base.commands, base.pages, 10))}.`,
     ];
-    if ([fanout, base, baseZ].some((m) => m.checked.some((c) => c.count !== FOLLOWERS))) {
-      notes.push(`stored follower counts differ from ${FOLLOWERS}: Fanout ${JSON.stringify(fanout.checked)}, baseline ${JSON.stringify(base.checked)}, ZSET baseline ${JSON.stringify(baseZ.checked)}`);
+    if ([fanout, base].some((m) => m.checked.some((c) => c.count !== FOLLOWERS))) {
+      notes.push(`stored follower counts differ from ${FOLLOWERS}: Fanout ${JSON.stringify(fanout.checked)}, baseline ${JSON.stringify(base.checked)}`);
     }
     return {
       rows,
       config: { accounts: n, followers: FOLLOWERS, pageSize: PAGE, workers: WORKERS, concurrency: CONCURRENCY, fanoutConfig: FANOUT_CONFIG, simnet: quietConfig(), baselineJobOptions: BASELINE_JOB_OPTIONS, noopJobs },
-      samples: { fanout, baseline: base, baselineZset: baseZ, rounds: { fanout: fanoutRuns, baseline: baseRuns, baselineZset: zsetRuns }, profiled: { ...profiled, accounts: profN }, profile, noop, redisBenchmark: rb },
+      samples: { fanout, baseline: base, rounds: { fanout: fanoutRuns, baseline: baseRuns }, profiled: { ...profiled, accounts: profN }, profile, noop, redisBenchmark: rb },
       notes,
     };
   } finally {

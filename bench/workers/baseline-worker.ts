@@ -1,8 +1,7 @@
 /**
  * The baselines Fanout is measured against: a plain BullMQ worker process, written the way one would without
  * Fanout — no limiter of our own, no error classification, no trees. One job = one page; a page stores its ids
- * with SADD (or, with `store: "zset"`, with ZADD at score 0: the readable format Fanout publishes) and enqueues the
- * next page. Modes:
+ * with SADD (a SET, the format of Fanout's readable versions) and enqueues the next page. Modes:
  *   noop      the job does nothing (BullMQ's raw floor)
  *   twitter   cursor paging: GET /twitter/2/users/:id/followers?max_results=N&pagination_token=…; with `profiles`,
  *             each account's first job reads its profile first (its follower total), the call Fanout makes
@@ -28,8 +27,6 @@ export interface BaselineConfig {
   token?: string;
   tokensFile?: string;
   limiter?: { max: number; duration: number };
-  /** Where a page's ids go: a SET (default) or a ZSET at score 0, lexicographically pageable like Fanout's versions. */
-  store?: "set" | "zset";
   /** Twitter: a job `{ id, profile: true }` reads the account's profile (one call), then enqueues its first page. */
   profiles?: boolean;
   /**
@@ -84,8 +81,7 @@ async function get(path: string, token: string): Promise<{ status: number; body:
 }
 
 async function storeIds(key: string, ids: string[]): Promise<void> {
-  if (cfg.store === "zset") await redis.zadd(key, ...ids.flatMap((id) => ["0", id]));
-  else await redis.sadd(key, ...ids);
+  await redis.sadd(key, ...ids);
 }
 
 /** The same profile call Fanout makes before paging: the follower total decides where the pages run. */

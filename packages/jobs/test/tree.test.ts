@@ -33,25 +33,25 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     expect(c).toMatchObject({ nodeState: "done", treeState: "done" });
     const doc = await tree.read("t1");
     expect(doc).toMatchObject({ state: "done", counts: { done: 2, pending: 0, running: 0, failed: 0 } });
-    expect(await ctx.redis.zcard(ctx.keys.treeStaging("t1", "twitter:a"))).toBe(3);
+    expect(await ctx.redis.scard(ctx.keys.treeStaging("t1", "twitter:a"))).toBe(3);
   });
 
-  it("stores ids into a staged SET left by a version before staging became a ZSET, counting only new ones", async () => {
+  it("stores ids into a staged ZSET left by a version before issue 11 (staging as a SET), counting only new ones", async () => {
     await tree.create("tl", [{ node: "twitter:a", firstLeaf: "p0" }], {});
-    await ctx.redis.sadd(ctx.keys.treeStaging("tl", "twitter:a"), "1", "2");
+    await ctx.redis.zadd(ctx.keys.treeStaging("tl", "twitter:a"), 0, "1", 0, "2");
     const r = await tree.done("tl", "twitter:a", "p0", { ids: ["2", "3", "4"], successors: [] });
     expect(r.added).toBe(2);
-    expect(await ctx.redis.type(ctx.keys.treeStaging("tl", "twitter:a"))).toBe("set");
-    expect((await ctx.redis.smembers(ctx.keys.treeStaging("tl", "twitter:a"))).sort()).toEqual(["1", "2", "3", "4"]);
+    expect(await ctx.redis.type(ctx.keys.treeStaging("tl", "twitter:a"))).toBe("zset");
+    expect(await ctx.redis.zrange(ctx.keys.treeStaging("tl", "twitter:a"), 0, -1, "WITHSCORES")).toEqual(["1", "0", "2", "0", "3", "0", "4", "0"]);
   });
 
-  it("stages a page of 2,500 ids (more than one ZADD batch) and marks the coverage of each", async () => {
+  it("stages a page of 2,500 ids (more than one SADD batch) and marks the coverage of each", async () => {
     await tree.create("tb", [{ node: "linkedin:a", firstLeaf: "o0" }], {});
     const ids = Array.from({ length: 2_500 }, (_, i) => `id${i}`);
     const r = await tree.done("tb", "linkedin:a", "o0", { ids, successors: [], coverStart: 10 });
     expect(r.added).toBe(2_500);
-    expect(await ctx.redis.zcard(ctx.keys.treeStaging("tb", "linkedin:a"))).toBe(2_500);
-    expect(await ctx.redis.zscore(ctx.keys.treeStaging("tb", "linkedin:a"), "id2499")).toBe("0");
+    expect(await ctx.redis.scard(ctx.keys.treeStaging("tb", "linkedin:a"))).toBe(2_500);
+    expect(await ctx.redis.sismember(ctx.keys.treeStaging("tb", "linkedin:a"), "id2499")).toBe(1);
     expect(await tree.gaps("tb", "linkedin:a", 2_520)).toEqual([[0, 10], [2_510, 2_520]]);
   });
 
@@ -60,7 +60,7 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     const ids = ["109", "a b", "é-ü", "x\ty", "1", "1"];
     const r = await tree.done("tj", "mastodon:a", "p0", { ids, successors: [] });
     expect(r.added).toBe(5);
-    expect((await ctx.redis.zrange(ctx.keys.treeStaging("tj", "mastodon:a"), 0, -1)).sort()).toEqual(["1", "109", "a b", "x\ty", "é-ü"]);
+    expect((await ctx.redis.smembers(ctx.keys.treeStaging("tj", "mastodon:a"))).sort()).toEqual(["1", "109", "a b", "x\ty", "é-ü"]);
     await expect(tree.done("tj", "mastodon:b", "p0", { ids: ["1", "2\n3"], successors: [] })).rejects.toThrow(/line break/);
     await expect(tree.done("tj", "mastodon:b", "p0", { ids: [""], successors: [] })).rejects.toThrow(/empty/);
     // nothing of the refused page was stored or counted

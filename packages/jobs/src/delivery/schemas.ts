@@ -50,7 +50,7 @@ export const FollowersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE).meta({ description: "Followers per page, 1–10,000" }),
 });
 export const FollowersPage = z.object({
-  followers: z.array(z.string()).meta({ description: "Follower ids, in byte order" }),
+  followers: z.array(z.string()).meta({ description: "Follower ids, `limit` of them on every page but the last, in no particular order; each id once (only a Redis that resized the version's table mid-read makes a later page repeat one, never skip one)" }),
   next: z.string().nullable().meta({ description: "Cursor of the next page of the same version; null on the last page" }),
   version: z.string().meta({ description: "The version of the set this page belongs to" }),
   count: z.number().int().meta({ description: "Size of the whole set (this version)" }),

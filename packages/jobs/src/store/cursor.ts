@@ -3,12 +3,14 @@ import { CursorError } from "./errors.ts";
 /**
  * Versions and cursors as clients see them. A version is `N.GEN`: N counts the account's publishes and GEN is drawn
  * when the account's first version is made, so versions from before a purge never match later ones. A cursor names
- * one version and the last id a page returned (members sort by bytes, so "after this id" is exact).
+ * one version and a position in it, as page-2.lua returns it: in a SET version an SSCAN batch, how much of it was
+ * read and a hash of that; in a ZSET version (published before issue 11) the last id a page returned.
  */
 export interface VersionRef { n: number; gen: string }
-export interface Cursor extends VersionRef { after: string }
+export interface Cursor extends VersionRef { pos: string }
 
 const GEN = /^[a-z0-9]{1,16}$/;
+const SCAN_POS = /^s\d{1,20}:\d{1,6}:\d{1,6}:[0-9a-f]{0,12}$/;
 
 export function formatVersion(v: VersionRef): string {
   return v.n === 0 ? "0" : `${v.n}.${v.gen}`;
@@ -22,19 +24,21 @@ export function parseVersion(s: string): VersionRef {
 }
 
 export function encodeCursor(c: Cursor): string {
-  return Buffer.from(`${c.n}.${c.gen}.${c.after}`, "utf8").toString("base64url");
+  return Buffer.from(`${c.n}.${c.gen}~${c.pos}`, "utf8").toString("base64url");
 }
 
+/** Also reads the cursors issued before SET versions: `N.GEN.LASTID`. */
 export function decodeCursor(s: string): Cursor {
   const bad = () => new CursorError("not a cursor Fanout issued");
   if (s.length > 4_096 || !/^[A-Za-z0-9_-]+$/.test(s)) throw bad();
   const raw = Buffer.from(s, "base64url").toString("utf8");
-  const i = raw.indexOf(".");
-  const j = raw.indexOf(".", i + 1);
-  if (i <= 0 || j <= i) throw bad();
-  const n = Number(raw.slice(0, i));
-  const gen = raw.slice(i + 1, j);
-  const after = raw.slice(j + 1);
-  if (!Number.isSafeInteger(n) || n < 1 || !GEN.test(gen) || after === "") throw bad();
-  return { n, gen, after };
+  const m = /^(\d{1,15})\.([a-z0-9]{1,16})([.~])/.exec(raw);
+  if (!m?.[1] || !m[2] || !m[3]) throw bad();
+  const n = Number(m[1]);
+  const gen = m[2];
+  const rest = raw.slice(m[0].length);
+  const pos = m[3] === "." ? `m${rest}` : rest;
+  if (!Number.isSafeInteger(n) || n < 1 || !GEN.test(gen) || pos.length < 2) throw bad();
+  if (pos.startsWith("s") ? !SCAN_POS.test(pos) : !pos.startsWith("m")) throw bad();
+  return { n, gen, pos };
 }

@@ -2,24 +2,29 @@ import { createHash } from "node:crypto";
 import type { Keys } from "../keys.ts";
 import type { RedisClient } from "../redis.ts";
 import { decodeCursor, encodeCursor, formatVersion, parseVersion, type VersionRef } from "./cursor.ts";
-import { VersionGoneError } from "./errors.ts";
+import { CursorError, VersionGoneError } from "./errors.ts";
 import { runScript as runLua } from "../scripts.ts";
 import { publishVersion, type PublishResult } from "./publish.ts";
 
 /**
  * The follower store: versioned readable sets with change sets, all under the account's hash tag.
  *
- * Page jobs write into the sync's staging ZSET (under the tree's tag, by leaf-8.lua). When the account's node completes
- * with no failed page, publish.ts makes the staged ids the account's next version: a ZSET whose scores are all 0, so
- * members sort by bytes and `ZRANGE … BYLEX` pages one version exactly from the last id a reader saw (no offsets, no
- * duplicates). It records the change set against the previous version (added and removed ids) and lets the replaced
- * version expire after `versionRetentionMs`: cursors on it keep working until then, then get 410. Readers switch
- * atomically: `meta.version` moves in one script, after everything is built.
+ * Page jobs write into the sync's staging SET (under the tree's tag, by leaf-8.lua). When the account's node completes
+ * with no failed page, publish.ts makes the staged ids the account's next version: that SET, renamed. Readers page a
+ * version with SSCAN from a position that names a batch and how much of it was read (page-2.lua): exact pages, in
+ * no particular order, where a cursor belongs to one version. It records the change set against the previous version
+ * (added and removed ids, ZSETs of score 0, so a fold returns them sorted) and lets the replaced version expire after
+ * `versionRetentionMs`: cursors on it keep working until then, then get 410. Readers switch atomically:
+ * `meta.version` moves in one script, after everything is built.
  *
- * Costs: a page is one script call, O(log N + page). Publishing renames the staged ZSET on a single Redis (O(1)) and
- * copies it in chunks of 5,000 on a cluster; the change set is O(N) in chunks (no step blocks Redis for more than a
- * few ms). Memory: a version is a ZSET, about 104 B per follower for 10-digit ids; a replaced version is kept only for
- * the retention period, a change set 2 × its ids.
+ * Why SETs (issue 11): storing a page in a ZSET cost 0.70× the throughput of storing it in a SET, in the very same
+ * plain worker; a SET is what a plain worker would write. Versions published as ZSETs before (score 0, paged by id)
+ * stay readable until they expire.
+ *
+ * Costs: a page is one script call, O(page). Publishing renames the staged SET on a single Redis (O(1)) and copies it
+ * in chunks of 5,000 on a cluster; the change set is O(N) in chunks (no step blocks Redis for more than a few ms).
+ * Memory: a version is a SET, about 60 B per follower for 10-digit ids (store.test.ts prints it); a replaced version
+ * is kept only for the retention period, a change set 2 × its ids.
  */
 export interface FollowerInfo {
   account: string; count: number; version: number; generation: string; treeId: string | null; updatedAt: number | null;
@@ -44,18 +49,35 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
     return { n: Number(v ?? 0), gen: gen ?? "" };
   }
 
-  /** One page of version `n` (null: the current one) after `after`; throws VersionGoneError when it expired. */
-  async function readPage(net: string, id: string, want: VersionRef | null, after: string, limit: number)
-    : Promise<{ ref: VersionRef; count: number; ids: string[] }> {
+  /**
+   * One page of version `want` (null: the current one) from `pos` ("" = its start), and where the next page starts
+   * ("" = nowhere). Throws VersionGoneError when the version expired, CursorError for a position of another kind.
+   */
+  async function readPage(net: string, id: string, want: VersionRef | null, pos: string, limit: number)
+    : Promise<{ ref: VersionRef; count: number; ids: string[]; next: string }> {
     for (let tries = 0; tries < 5; tries++) {
       const ref = want ?? (await current(net, id));
       const res = (await runLua(redis, "followersPage", [meta(net, id), vkey(net, id, ref.n)],
-        [ref.n, want ? want.gen : "", after, limit])) as [string, number?, string?, number?, string[]?];
-      if (res[0] === "ok") return { ref: { n: Number(res[1]), gen: res[2] ?? "" }, count: Number(res[3] ?? 0), ids: res[4] ?? [] };
+        [ref.n, want ? want.gen : "", pos, limit])) as [string, number?, string?, number?, string[]?, string?];
+      if (res[0] === "ok") return { ref: { n: Number(res[1]), gen: res[2] ?? "" }, count: Number(res[3] ?? 0), ids: res[4] ?? [], next: res[5] ?? "" };
       if (res[0] === "gone") throw new VersionGoneError("expired", `version ${formatVersion(ref)} of ${net}:${id} is no longer kept`);
+      if (res[0] === "badcursor") throw new CursorError("not a cursor Fanout issued");
       // "moved": the current version was replaced (and not kept) between our two reads: read it again.
     }
     throw new Error(`the follower set of ${net}:${id} kept changing while being read`);
+  }
+
+  /** Every id of one version in chunks, pinned at the first chunk (see `ids`); `repeats` may hold an id twice. */
+  async function* walk(net: string, id: string, opts: { version?: VersionRef; onVersion?: (v: VersionRef, count: number) => void }): AsyncGenerator<{ ids: string[]; count: number }> {
+    let pinned = opts.version ?? null;
+    let pos = "";
+    for (;;) {
+      const res = await readPage(net, id, pinned, pos, READ_CHUNK);
+      if (!pinned) { pinned = res.ref; opts.onVersion?.(res.ref, res.count); }
+      if (res.ids.length) yield { ids: res.ids, count: res.count };
+      if (!res.next) return;
+      pos = res.next;
+    }
   }
 
   return {
@@ -77,13 +99,10 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
     /** One page of the current version, or of the cursor's version (which may have been replaced since). */
     async page(network: string, accountId: string, opts: { cursor?: string | null; limit: number }): Promise<FollowerPage> {
       const c = opts.cursor ? decodeCursor(opts.cursor) : null;
-      // One more than asked: a full last page then says "no next" without a trailing empty page.
-      const res = await readPage(network, accountId, c, c?.after ?? "", opts.limit + 1);
-      const ids = res.ids.slice(0, opts.limit);
-      const last = ids[ids.length - 1];
+      const res = await readPage(network, accountId, c, c?.pos ?? "", opts.limit);
       return {
-        followers: ids, count: res.count, version: formatVersion(res.ref),
-        next: res.ids.length > opts.limit && last !== undefined ? encodeCursor({ ...res.ref, after: last }) : null,
+        followers: res.ids, count: res.count, version: formatVersion(res.ref),
+        next: res.next ? encodeCursor({ ...res.ref, pos: res.next }) : null,
       };
     },
 
@@ -114,31 +133,31 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
     },
 
     /**
-     * Every id of one version (the current one unless given), in byte order, in chunks. The version is pinned at the
+     * Every id of one version (the current one unless given), in chunks, each id once. The version is pinned at the
      * first chunk, so a publish during the walk does not mix two versions; it throws VersionGoneError if the pinned
-     * version expires before the walk ends. `onVersion` learns which version is being read.
+     * version expires before the walk ends. `onVersion` learns which version is being read. In the rare walk that met
+     * a hash table finishing its resize (page-2.lua), some id came twice and the total exceeds the version's count:
+     * that walk ends with an error, after its last chunk, and is simply done again (the sink's job retries).
      */
     async *ids(network: string, accountId: string, opts: { version?: VersionRef; onVersion?: (v: VersionRef, count: number) => void } = {}): AsyncGenerator<string[]> {
-      let pinned = opts.version ?? null;
-      let after = "";
-      for (;;) {
-        const res = await readPage(network, accountId, pinned, after, READ_CHUNK);
-        if (!pinned) { pinned = res.ref; opts.onVersion?.(res.ref, res.count); }
-        if (res.ids.length) yield res.ids;
-        if (res.ids.length < READ_CHUNK) return;
-        after = res.ids[res.ids.length - 1] ?? "";
+      let total = 0;
+      let count = 0;
+      for await (const chunk of walk(network, accountId, opts)) {
+        total += chunk.ids.length;
+        count = chunk.count;
+        yield chunk.ids;
       }
+      if (total > count) throw new Error(`${network}:${accountId}: ${total - count} ids came twice while the version's hash table finished a resize: read it again`);
     },
 
-    /** count + sha256 of the current version as INTERFACES.md defines it: ids sorted by bytes, each followed by "\n". */
+    /**
+     * count + sha256 of the current version as INTERFACES.md defines it: ids sorted by bytes, each followed by "\n".
+     * The ids are sorted here (a SET has no order), ~1 s for a million.
+     */
     async digest(network: string, accountId: string): Promise<{ count: number; sha256: string }> {
-      const h = createHash("sha256");
-      let count = 0;
-      for await (const batch of this.ids(network, accountId)) {
-        for (const id of batch) { h.update(id, "utf8"); h.update("\n"); }
-        count += batch.length;
-      }
-      return { count, sha256: h.digest("hex") };
+      const all: string[] = [];
+      for await (const chunk of walk(network, accountId, {})) for (const id of chunk.ids) all.push(id);
+      return digestIds(all);
     },
 
     /**
@@ -184,9 +203,20 @@ function accountKey(network: string, accountId: string): string {
   return `${network}:${accountId}`;
 }
 
+/** count + sha256 of a list of ids (repeats counted once): sorted by bytes, each followed by "\n". */
 export function digestIds(ids: string[]): { count: number; sha256: string } {
-  const bufs = ids.map((id) => Buffer.from(id, "utf8")).sort(Buffer.compare);
+  // UTF-16 order is byte order unless a surrogate pair meets a character from U+E000 up: sort by bytes only then.
+  const sorted = ids.some((id) => /[\ud800-\uffff]/.test(id))
+    ? ids.map((id) => Buffer.from(id, "utf8")).sort(Buffer.compare).map((b) => b.toString("utf8"))
+    : [...ids].sort();
   const h = createHash("sha256");
-  for (const b of bufs) { h.update(b); h.update("\n"); }
-  return { count: bufs.length, sha256: h.digest("hex") };
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const id = sorted[i] as string;
+    if (i > 0 && id === sorted[i - 1]) continue;
+    h.update(id, "utf8");
+    h.update("\n");
+    count++;
+  }
+  return { count, sha256: h.digest("hex") };
 }

@@ -1,27 +1,85 @@
 --[[
-  One page of one version of an account's followers, by member order (bytes), starting after a member.
+  One page of one version of an account's followers, from a position the previous page returned.
 
-  KEYS[1] meta (hash)   KEYS[2] the version's zset
-  ARGV[1] version   ARGV[2] generation the caller expects ("" = any)   ARGV[3] last member seen ("" = from the start)
-  ARGV[4] how many members
-  -> { "ok", version, generation, count of the whole version, { ids… } }
+  A version is a SET (issue 11: storing a page costs a SADD, as in a plain worker) or, if published before that, a
+  ZSET of score 0 (paged by member order from the last member returned).
+  A SET is paged with SSCAN. A position names an SSCAN batch (its cursor and the COUNT it was asked with), how many of
+  its members were returned already, and a hash of those. Re-asking one cursor with one COUNT of an unchanged hash
+  table answers the same batch, so the next page starts exactly where the last one stopped: no id twice, none missed,
+  exactly `limit` per page but the last. A version never changes once published, but its hash table may still be
+  finishing a resize, which lookups advance (a later publish's diff): the batch can then differ, the hash shows it,
+  and the page takes that batch whole. An id may then come twice; none is ever skipped (SSCAN's guarantee).
+
+  KEYS[1] meta (hash)   KEYS[2] the version's key
+  ARGV[1] version   ARGV[2] generation the caller expects ("" = any)   ARGV[4] how many members (1..)
+  ARGV[3] position: "" from the start | "m" .. last member (ZSET) | "s" .. cursor:count:skip:hash (SET)
+  -> { "ok", version, generation, count of the whole version, { ids… }, next position ("" = no more) }
    | { "gone" }   the version expired (or never existed in this generation)
    | { "moved", current }   the version asked for as "current" was replaced and is gone: ask again
+   | { "badcursor" }   a position of the other kind of version, or malformed: not one Fanout issued
 ]]
 local meta, vkey = KEYS[1], KEYS[2]
-local n, want, after, limit = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
+local n, want, pos, limit = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
 local call = redis.call
 
 local cur = tonumber(call("HGET", meta, "version") or "0")
 local gen = call("HGET", meta, "gen") or ""
 if want ~= "" and want ~= gen then return { "gone" } end
 if n > cur then return { "gone" } end
-if call("EXISTS", vkey) == 0 then
+local kind = call("TYPE", vkey).ok
+if kind == "none" then
   -- An empty version has no key: only the current one can be known to be empty.
-  if n == cur then return { "ok", n, gen, 0, {} } end
+  if n == cur then return { "ok", n, gen, 0, {}, "" } end
   if want == "" then return { "moved", cur } end
   return { "gone" }
 end
-local min = "-"
-if after ~= "" then min = "(" .. after end
-return { "ok", n, gen, call("ZCARD", vkey), call("ZRANGE", vkey, min, "+", "BYLEX", "LIMIT", 0, limit) }
+
+if kind == "zset" then
+  local min = "-"
+  if pos ~= "" then
+    if string.sub(pos, 1, 1) ~= "m" or #pos < 2 then return { "badcursor" } end
+    min = "(" .. string.sub(pos, 2)
+  end
+  -- one more than asked: a full last page then says "no next" without a trailing empty page
+  local ids = call("ZRANGE", vkey, min, "+", "BYLEX", "LIMIT", 0, limit + 1)
+  local nextp = ""
+  if #ids > limit then
+    ids[#ids] = nil
+    nextp = "m" .. ids[#ids]
+  end
+  return { "ok", n, gen, call("ZCARD", vkey), ids, nextp }
+end
+
+local function prefix(batch, k)
+  if k == 0 then return "" end
+  return string.sub(redis.sha1hex(table.concat(batch, "\n", 1, k)), 1, 12)
+end
+
+local scan, asked, skip, hash = "0", 0, 0, ""
+if pos ~= "" then
+  local c, a, s, h = string.match(pos, "^s(%d+):(%d+):(%d+):(%x*)$")
+  if not c then return { "badcursor" } end
+  scan, asked, skip, hash = c, tonumber(a), tonumber(s), h
+  if skip > 0 and (asked < 1 or asked > 100000) then return { "badcursor" } end
+end
+
+local out, first = {}, true
+local step = math.max(10, math.min(limit, 1000))
+while true do
+  local count = step
+  if first and skip > 0 then count = asked end
+  local res = call("SSCAN", vkey, scan, "COUNT", count)
+  local batch = res[2]
+  local start = 1
+  if first and skip > 0 and skip <= #batch and prefix(batch, skip) == hash then start = skip + 1 end
+  first = false
+  for i = start, #batch do
+    if #out == limit then
+      -- a member beyond this page: the next one starts here
+      return { "ok", n, gen, call("SCARD", vkey), out, "s" .. scan .. ":" .. count .. ":" .. (i - 1) .. ":" .. prefix(batch, i - 1) }
+    end
+    out[#out + 1] = batch[i]
+  end
+  scan = res[1]
+  if scan == "0" then return { "ok", n, gen, call("SCARD", vkey), out, "" } end
+end

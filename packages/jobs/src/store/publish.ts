@@ -8,9 +8,9 @@ import { runScript as runLua } from "../scripts.ts";
  * few milliseconds, whatever the size of the set (one atomic RESTORE + ZUNIONSTORE + 2 ZDIFFSTORE of a 1,000,000-id
  * set blocks Redis for seconds; see the issue 12 report):
  *  1. take the account's publish lock (one builder at a time; refreshed while building, expires if we die);
- *  2. the staged ZSET becomes version N+1: RENAMEd on a single Redis (O(1)); on a cluster, where it lives in the
- *     tree's slot and the version in the account's, copied with ZSCAN → ZADD, chunk by chunk;
- *  3. build the change set against version N with diff-3.lua, chunk by chunk, both ways;
+ *  2. the staged SET becomes version N+1: RENAMEd on a single Redis (O(1)); on a cluster, where it lives in the
+ *     tree's slot and the version in the account's, copied with SSCAN → SADD, chunk by chunk;
+ *  3. build the change set against version N with diff-3.lua, an SSCAN batch per call, both ways;
  *  4. commit-8.lua: in one step, N+1 becomes current, the change set gets its counts and clocks, N starts to expire.
  * Until step 4 nothing is visible: readers only ever ask for versions up to `meta.version`. A crash leaves half-built
  * keys under version N+1 that the next build clears first (or a purge deletes).
@@ -60,41 +60,38 @@ async function build(deps: { redis: RedisClient; keys: Keys; clock: { now(): num
   await redis.del(cadd, crem, cinfo); // leftovers of a build that died
   const staging = keys.treeStaging(treeId, `${network}:${accountId}`);
   const [staged, built] = await Promise.all([redis.type(staging), redis.type(vnew)]);
+  const isVersion = (t: string) => t === "set" || t === "zset";
   let chunks = 0;
-  if (!redis.isCluster && staged === "zset") {
-    // The staged ZSET (score 0, as versions are) becomes version N+1 in O(1): a million ids published in one step
-    // (issue 6: copying them took 5.7 s of the whale's sync). Leftovers of a dead build go first, off the main thread.
+  if (!redis.isCluster && isVersion(staged)) {
+    // The staged set becomes version N+1 in O(1): a million ids published in one step (issue 6: copying them took
+    // 5.7 s of the whale's sync). A ZSET staged before issue 11 stays one: readers page either kind. Leftovers of a
+    // dead build go first, off the main thread.
     await redis.unlink(vnew);
     await redis.rename(staging, vnew);
-  } else if (staged === "none" && built === "zset") {
+  } else if (staged === "none" && isVersion(built)) {
     // A build that died after its RENAME: version N+1 is already whole.
   } else {
     // A cluster: the staged ids live in the tree's slot and the version in the account's, and no script spans two
-    // slots, so the copy goes through this process, a chunk at a time. A single Redis copies a staged SET (staged
-    // before staging became a ZSET) itself, a chunk per call, so no id crosses the network twice.
+    // slots, so the copy goes through this process, a chunk at a time. (On a single Redis, this is an empty sync.)
     await redis.unlink(vnew);
     let cursor = "0";
     do {
-      if (!redis.isCluster && staged === "set") {
-        cursor = String(await runLua(redis, "followersCopy", [staging, vnew], [cursor, CHUNK]));
-      } else {
-        const [next, flat] = staged === "set" ? await redis.sscan(staging, cursor, "COUNT", CHUNK) : await redis.zscan(staging, cursor, "COUNT", CHUNK);
-        cursor = next;
-        const ids = staged === "set" ? flat : flat.filter((_, i) => i % 2 === 0);
-        if (ids.length) await redis.zadd(vnew, ...ids.flatMap((id) => ["0", id]));
-      }
+      const [next, flat] = staged === "zset" ? await redis.zscan(staging, cursor, "COUNT", CHUNK) : await redis.sscan(staging, cursor, "COUNT", CHUNK);
+      cursor = next;
+      const ids = staged === "zset" ? flat.filter((_, i) => i % 2 === 0) : flat;
+      if (ids.length) await redis.sadd(vnew, ...ids);
       if (++chunks % 20 === 0) await keepLock();
     } while (cursor !== "0");
   }
 
   if (n > 1) {
     for (const [from, against, dest] of [[vnew, vprev, cadd], [vprev, vnew, crem]] as const) {
-      let after = "";
+      let cursor = "0";
       do {
-        const [last] = (await runLua(redis, "followersDiff", [from, against, dest], [after, CHUNK])) as [string, number];
-        after = last;
+        const [next] = (await runLua(redis, "followersDiff", [from, against, dest], [cursor, CHUNK])) as [string, number];
+        cursor = String(next);
         if (++chunks % 20 === 0) await keepLock();
-      } while (after !== "");
+      } while (cursor !== "0");
     }
   }
 

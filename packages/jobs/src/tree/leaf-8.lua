@@ -3,7 +3,7 @@
   transition idempotent: a page that runs twice counts once, and `done` is absorbing.
 
   KEYS[1] tree meta (hash)       KEYS[2] tree counts (hash)     KEYS[3] node hash
-  KEYS[4] node leaves (hash)     KEYS[5] node staging zset      KEYS[6] tree failed (hash)
+  KEYS[4] node leaves (hash)     KEYS[5] node staging set      KEYS[6] tree failed (hash)
   KEYS[7] node's seen cursors (set)  KEYS[8] node's coverage bitmap (offset paging: which true positions we hold)
   ARGV[1] node id   ARGV[2] leaf key   ARGV[3] op   ARGV[4] now (ms)
   op "register":  ARGV[5] state to register in (pending|delayed)
@@ -126,8 +126,8 @@ elseif op == "done" then
   local listed = false -- the successors were checked one by one already
   if old ~= "done" then
     local joined = ARGV[11 + nsucc] or ""
-    local legacy = joined ~= "" and call("TYPE", staging).ok == "set"
-    local items, count = split(joined, not legacy)
+    local legacy = joined ~= "" and call("TYPE", staging).ok == "zset"
+    local items, count = split(joined, legacy)
     if ARGV[9] ~= "" then
       local start, n = tonumber(ARGV[9]), count
       -- bits a..b: whole bytes in one SETRANGE, SETBIT only at the ragged ends (not one command per follower)
@@ -136,16 +136,16 @@ elseif op == "done" then
       while b >= a and (b + 1) % 8 ~= 0 do call("SETBIT", cover, b, 1); b = b - 1 end
       if a <= b then call("SETRANGE", cover, a / 8, string.rep("\255", (b - a + 1) / 8)) end
     end
+    -- Lua's unpack is bounded by its C stack (~8,000 values): slices of 1,000 ids.
     if legacy then
-      -- staged by a version before staging became a ZSET (a deploy mid-sync): keep its type
-      for i = 1, count, 1000 do
-        added = added + call("SADD", staging, unpack(items, i, math.min(i + 999, count)))
-      end
-    else
-      -- score 0: on a single Redis the staged ZSET becomes the account's next version by RENAME (store/publish.ts).
-      -- Lua's unpack is bounded by its C stack (~8,000 values): slices of 1,000 ids.
+      -- staged as a ZSET by a version before issue 11 (a deploy mid-sync): keep its kind
       for i = 1, 2 * count, 2000 do
         added = added + call("ZADD", staging, unpack(items, i, math.min(i + 1999, 2 * count)))
+      end
+    else
+      -- on a single Redis the staged SET becomes the account's next version by RENAME (store/publish.ts)
+      for i = 1, count, 1000 do
+        added = added + call("SADD", staging, unpack(items, i, math.min(i + 999, count)))
       end
     end
     local anomaly, stop = ARGV[5], false
