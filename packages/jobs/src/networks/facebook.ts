@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError, type ErrorKind } from "./errors.ts";
 import { compactRate, type HeaderMap } from "./headers.ts";
-import { classifyWith, excerpt, isPlainId, itemsWith, MalformedBody, PLAIN_ID, type Classifier, type RawResponse } from "./response.ts";
+import { classifyWith, errorShape, excerpt, isPlainId, itemsWith, MalformedBody, PLAIN_ID, type Classifier, type RawResponse } from "./response.ts";
 import type { PageRequest, RateObservation } from "./types.ts";
 
 /** Facebook Graph API (NETWORKS.md, "Facebook Graph API"). Status codes are unreliable: the body's code decides. */
@@ -76,9 +76,8 @@ export function facebookKind(code: number): ErrorKind | undefined {
 }
 
 export const classifyFacebookError: Classifier = ({ status, body, rate }, fail) => {
-  const parsed = GraphError.safeParse(body);
-  if (!parsed.success) return null;
-  const e = parsed.data.error;
+  const e = errorShape(GraphError, body, ["error"])?.error;
+  if (!e) return null;
   const extra = { code: String(e.code), subcode: e.error_subcode === undefined ? undefined : String(e.error_subcode) };
   // Graph messages usually start with "(#code)" already; say it once, with the subcode.
   const what = `(#${e.code}${extra.subcode ? `/${extra.subcode}` : ""}) ${excerpt(e.message?.replace(/^\(#\d+\)\s*/, ""))}`;

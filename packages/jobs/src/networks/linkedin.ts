@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError } from "./errors.ts";
-import { classifyWith, excerpt, itemsWith, MalformedBody, type Classifier, type RawResponse } from "./response.ts";
+import { classifyWith, errorShape, excerpt, itemsWith, MalformedBody, type Classifier, type RawResponse } from "./response.ts";
 import type { PageRequest } from "./types.ts";
 
 /** LinkedIn v2 connections (NETWORKS.md, "LinkedIn"). No rate headers at all: every wait is the engine's guess. */
@@ -17,11 +17,11 @@ const ServiceError = z.object({
   errorCode: z.number().int().optional(),
 });
 
+const SERVICE_ERROR_KEYS = ["serviceErrorCode", "code", "message", "errorCode"];
 const AUTH_CODES = new Set([65600, 65601, 65602]);
 
 export const classifyLinkedInError: Classifier = ({ status, body }, fail) => {
-  const parsed = ServiceError.safeParse(body);
-  const e = parsed.success ? parsed.data : {};
+  const e = errorShape(ServiceError, body, SERVICE_ERROR_KEYS) ?? {};
   const what = excerpt(e.message);
   const code = e.serviceErrorCode === undefined ? undefined : String(e.serviceErrorCode);
   const extra = { code, subcode: e.code };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError } from "./errors.ts";
 import { compactRate, intHeader, simnetResetMs, type HeaderMap } from "./headers.ts";
-import { classifyWith, excerpt, isPlainId, itemsWith, MalformedBody, PLAIN_ID, waitFrom, type Classifier, type RawResponse } from "./response.ts";
+import { classifyWith, errorShape, excerpt, isPlainId, itemsWith, MalformedBody, PLAIN_ID, waitFrom, type Classifier, type RawResponse } from "./response.ts";
 import type { PageRequest, RateObservation } from "./types.ts";
 
 /** Mastodon, one instance (NETWORKS.md, "Mastodon"). */
@@ -21,8 +21,8 @@ export function parseMastodonRate(headers: HeaderMap, _now: number): RateObserva
 const MastodonErrorBody = z.object({ error: z.string() });
 
 export const classifyMastodonError: Classifier = ({ status, body, rate, now }, fail) => {
-  const parsed = MastodonErrorBody.safeParse(body);
-  const what = parsed.success ? excerpt(parsed.data.error) : "";
+  const parsed = errorShape(MastodonErrorBody, body, ["error"]);
+  const what = parsed ? excerpt(parsed.error) : "";
   if (status === 429) return fail("rate_limited", `HTTP 429 ${what}`, { retryAfterMs: waitFrom(rate, now) });
   if (status === 401) return fail("auth_invalid", `HTTP 401 ${what}`);
   // "This action is outside the authorized scopes": the user must grant read:accounts again.

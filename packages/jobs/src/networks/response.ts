@@ -117,6 +117,18 @@ export function isPlainId(id: string): boolean {
 }
 export const PLAIN_ID = "a non-empty string without control characters";
 
+/**
+ * An error body's shape, read only when the body is an object holding one of `keys`. Classifiers run on every
+ * response, pages included, and a page holds none of an error's keys: there a failed safeParse would build a
+ * ZodError per page for nothing (issue 11). `keys` must hold every key the shape reads, so a body without them
+ * answers as safeParse would have: nothing (or, for an all-optional shape, nothing the caller reads).
+ */
+export function errorShape<S extends z.ZodType>(schema: S, body: unknown, keys: readonly string[]): z.infer<S> | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !keys.some((k) => Object.hasOwn(body, k))) return undefined;
+  const res = schema.safeParse(body);
+  return res.success ? res.data : undefined;
+}
+
 /** Thrown by a decoder's `read` when a valid-looking body still cannot be used. */
 export class MalformedBody extends Error {}
 

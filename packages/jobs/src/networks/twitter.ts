@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineNetwork, endpoint, type DefineOptions, type DefinedNetwork, type NetworkSpec, type PageBody } from "./define.ts";
 import { NetworkError } from "./errors.ts";
 import { compactRate, intHeader, simnetResetMs, type HeaderMap } from "./headers.ts";
-import { classifyWith, excerpt, itemsWith, waitFrom, type Classifier, type ClassifyInput, type Fail, type RawResponse } from "./response.ts";
+import { classifyWith, errorShape, excerpt, itemsWith, waitFrom, type Classifier, type ClassifyInput, type Fail, type RawResponse } from "./response.ts";
 import type { LimitFactor, PageRequest, RateObservation } from "./types.ts";
 
 /** X / Twitter API v2 (NETWORKS.md, "X / Twitter API v2"). */
@@ -23,6 +23,7 @@ export function parseTwitterRate(headers: HeaderMap, _now: number): RateObservat
 
 const Problem = z.object({ title: z.string().optional(), type: z.string().optional(), detail: z.string().optional(), period: z.string().optional() });
 const LegacyErrors = z.object({ errors: z.array(z.object({ code: z.number(), message: z.string().optional() })).min(1) });
+const PROBLEM_KEYS = ["title", "type", "detail", "period"];
 const PartialErrors = z.object({ errors: z.array(z.object({ type: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })).min(1) });
 
 /** v1.1-style codes still shown in the docs; the rest fall through to the status. */
@@ -39,17 +40,15 @@ function problemCode(type: string | undefined): string | undefined {
 
 export const classifyTwitterError: Classifier = (res: ClassifyInput, fail: Fail) => {
   const { status, body, rate, now } = res;
-  const legacy = LegacyErrors.safeParse(body);
-  if (legacy.success && legacy.data.errors[0]) {
-    const first = legacy.data.errors[0];
+  const first = errorShape(LegacyErrors, body, ["errors"])?.errors[0];
+  if (first) {
     const kind = LEGACY[first.code];
     if (kind) {
       const retryAfterMs = kind === "rate_limited" ? waitFrom(rate, now) : undefined;
       return fail(kind, `error ${first.code} ${excerpt(first.message)}`, { code: String(first.code), retryAfterMs });
     }
   }
-  const problem = Problem.safeParse(body);
-  const p = problem.success ? problem.data : {};
+  const p = errorShape(Problem, body, PROBLEM_KEYS) ?? {};
   const code = problemCode(p.type);
   const what = excerpt(p.detail ?? p.title);
   if (p.title === USAGE_CAP_CODE || code === "usage-capped") {
@@ -70,9 +69,8 @@ export const classifyTwitterError: Classifier = (res: ClassifyInput, fail: Fail)
  */
 function partialError(body: unknown, fail: Fail): NetworkError | null {
   if (typeof body !== "object" || body === null || "data" in body) return null;
-  const partial = PartialErrors.safeParse(body);
-  if (!partial.success || !partial.data.errors[0]) return null;
-  const first = partial.data.errors[0];
+  const first = errorShape(PartialErrors, body, ["errors"])?.errors[0];
+  if (!first) return null;
   return fail("permanent", `200 with errors only: ${excerpt(first.detail ?? first.title)}`, { code: problemCode(first.type) ?? "partial-error" });
 }
 

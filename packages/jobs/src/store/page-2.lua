@@ -3,12 +3,14 @@
 
   A version is a SET (issue 11: storing a page costs a SADD, as in a plain worker) or, if published before that, a
   ZSET of score 0 (paged by member order from the last member returned).
-  A SET is paged with SSCAN. A position names an SSCAN batch (its cursor and the COUNT it was asked with), how many of
-  its members were returned already, and a hash of those. Re-asking one cursor with one COUNT of an unchanged hash
-  table answers the same batch, so the next page starts exactly where the last one stopped: no id twice, none missed,
-  exactly `limit` per page but the last. A version never changes once published, but its hash table may still be
-  finishing a resize, which lookups advance (a later publish's diff): the batch can then differ, the hash shows it,
-  and the page takes that batch whole. An id may then come twice; none is ever skipped (SSCAN's guarantee).
+  A SET is paged with SSCAN. A page that ends inside a batch sorts that batch, and its position names the batch (its
+  SSCAN cursor and the COUNT it was asked with), how many of its sorted members were returned, and a hash of those.
+  Re-asking one cursor with one COUNT of a set that has not changed answers the same members, so the next page
+  starts exactly where the last one stopped: no id twice, none missed, exactly `limit` per page but the last.
+  A version never changes once published, but its hash table may still be moving into a doubled table (the last
+  SADDs grew it), a move that lookups advance (a later publish's diff). While it moves, a batch keeps its members
+  (they go to the buckets SSCAN visits for the same cursor); only when the move ends can a batch change. Then the
+  hash differs and the page takes that batch whole: an id may come twice, none is ever missed (SSCAN's guarantee).
 
   KEYS[1] meta (hash)   KEYS[2] the version's key
   ARGV[1] version   ARGV[2] generation the caller expects ("" = any)   ARGV[4] how many members (1..)
@@ -64,22 +66,29 @@ if pos ~= "" then
 end
 
 local out, first = {}, true
-local step = math.max(10, math.min(limit, 1000))
 while true do
-  local count = step
+  local room = limit - #out
+  -- Batches a little smaller than the room left, so that the one a page ends inside is small: it gets sorted.
+  local count = room > 64 and math.min(room - 32, 1000) or math.max(room, 10)
   if first and skip > 0 then count = asked end
   local res = call("SSCAN", vkey, scan, "COUNT", count)
   local batch = res[2]
-  local start = 1
-  if first and skip > 0 and skip <= #batch and prefix(batch, skip) == hash then start = skip + 1 end
-  first = false
-  for i = start, #batch do
-    if #out == limit then
-      -- a member beyond this page: the next one starts here
-      return { "ok", n, gen, call("SCARD", vkey), out, "s" .. scan .. ":" .. count .. ":" .. (i - 1) .. ":" .. prefix(batch, i - 1) }
-    end
-    out[#out + 1] = batch[i]
+  local start, sorted = 1, false
+  if first and skip > 0 then
+    table.sort(batch)
+    sorted = true
+    if skip <= #batch and prefix(batch, skip) == hash then start = skip + 1 end
   end
+  first = false
+  if #batch - start + 1 > room then
+    -- The page ends inside this batch (or, full, has found one more member): in sorted order, so that the next
+    -- page takes up exactly where this one stops.
+    if not sorted and room > 0 then table.sort(batch) end
+    local upto = start + room - 1
+    for i = start, upto do out[#out + 1] = batch[i] end
+    return { "ok", n, gen, call("SCARD", vkey), out, "s" .. scan .. ":" .. count .. ":" .. upto .. ":" .. prefix(batch, upto) }
+  end
+  for i = start, #batch do out[#out + 1] = batch[i] end
   scan = res[1]
   if scan == "0" then return { "ok", n, gen, call("SCARD", vkey), out, "" } end
 end
