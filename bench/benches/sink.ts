@@ -30,10 +30,10 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   await db.connect();
   try {
     const ids = Array.from({ length: n }, (_, i) => String(1_000_000_000 + i * 7_919));
-    // The whale's version in the store, as a completed sync leaves it: a staged set, published.
+    // The whale's version in the store, as a completed sync leaves it: a staged SET, published.
     const treeId = "tbenchsink";
     const staging = engine.keys.treeStaging(treeId, "twitter:whale");
-    for (let i = 0; i < n; i += CHUNK) await engine.redis.zadd(staging, ...ids.slice(i, i + CHUNK).flatMap((id) => [0, id]));
+    for (let i = 0; i < n; i += CHUNK) await engine.redis.sadd(staging, ...ids.slice(i, i + CHUNK));
     const published = await engine.followers.publish(treeId, "twitter", "whale");
     ctx.log(`store: version ${published.version} with ${(await engine.followers.info("twitter", "whale")).count.toLocaleString("en-US")} ids`);
 

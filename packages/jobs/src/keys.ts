@@ -19,7 +19,7 @@ export function keys(prefix: string) {
     treeNodes: (id: string) => `${tree(id)}:nodes`,
     treeNode: (id: string, node: string) => `${tree(id)}:node:${node}`,
     treeLeaves: (id: string, node: string) => `${tree(id)}:leaves:${node}`,
-    /** Pages write here; the set is copied over the account's readable set when the node completes. */
+    /** Pages write here (a SET); it becomes the account's next readable version when the node completes. */
     treeStaging: (id: string, node: string) => `${tree(id)}:staging:${node}`,
     treeCursors: (id: string, node: string) => `${tree(id)}:cursors:${node}`,
     treeCover: (id: string, node: string) => `${tree(id)}:cover:${node}`,
@@ -34,7 +34,7 @@ export function keys(prefix: string) {
     followers: (network: string, id: string) => `${acct(network, id)}:followers`,
     followersMeta: (network: string, id: string) => `${acct(network, id)}:followers:meta`,
     // Issue 12 (store/followers.ts): versioned readable sets and their change sets, all in the account's slot.
-    /** One readable version of the set: a ZSET, every score 0, paged by member (byte order). */
+    /** One readable version of the set: a SET, paged with SSCAN positions (a ZSET of score 0 if published before issue 11). */
     followersVersion: (network: string, id: string, version: number) => `${acct(network, id)}:followers:v:${version}`,
     /** What version N changed against N-1: `add` and `rem` ZSETs and an `info` hash, expiring together. */
     followersChange: (network: string, id: string, version: number, part: "add" | "rem" | "info") => `${acct(network, id)}:followers:c:${version}:${part}`,

@@ -13,6 +13,7 @@ const FILES = {
   breaker: new URL("./breaker/breaker-2.lua", import.meta.url),
   followersCommit: new URL("./store/commit-8.lua", import.meta.url),
   followersDiff: new URL("./store/diff-3.lua", import.meta.url),
+  followersSettle: new URL("./store/settle-1.lua", import.meta.url),
   unlock: new URL("./store/unlock-1.lua", import.meta.url),
   followersPage: new URL("./store/page-2.lua", import.meta.url),
   followersChanges: new URL("./store/changes-n.lua", import.meta.url),

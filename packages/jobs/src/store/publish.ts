@@ -10,7 +10,8 @@ import { runScript as runLua } from "../scripts.ts";
  *  1. take the account's publish lock (one builder at a time; refreshed while building, expires if we die);
  *  2. the staged SET becomes version N+1: RENAMEd on a single Redis (O(1)); on a cluster, where it lives in the
  *     tree's slot and the version in the account's, copied with SSCAN → SADD, chunk by chunk;
- *  3. build the change set against version N with diff-3.lua, an SSCAN batch per call, both ways;
+ *  3. build the change set against version N with diff-3.lua, an SSCAN batch per call, both ways; then finish
+ *     moving N+1's hash table if its last SADDs left it half moved (settle-1.lua), so readers' positions hold;
  *  4. commit-8.lua: in one step, N+1 becomes current, the change set gets its counts and clocks, N starts to expire.
  * Until step 4 nothing is visible: readers only ever ask for versions up to `meta.version`. A crash leaves half-built
  * keys under version N+1 that the next build clears first (or a purge deletes).
@@ -19,6 +20,8 @@ export interface PublishResult { published: boolean; version: number; added: num
 export interface PublishRetention { versionRetentionMs: number; changesRetentionMs: number }
 
 const CHUNK = 5_000;
+/** Random picks per settle call: about 3 ms of Redis (a million-id version takes 34 calls). */
+const SETTLE_PICKS = 2_000;
 const LOCK_MS = 60_000;
 const LOCK_WAIT_MS = 10 * 60_000;
 
@@ -93,6 +96,16 @@ async function build(deps: { redis: RedisClient; keys: Keys; clock: { now(): num
         if (++chunks % 20 === 0) await keepLock();
       } while (cursor !== "0");
     }
+  }
+
+  // Before readers see it, the new version's table finishes any move into a doubled table (settle-1.lua): the old
+  // table has fewer buckets than the largest power of two below the count, and each pick moves up to 15 of them.
+  // (A version staged as a ZSET before issue 11 has no such table: its SCARD fails and counts as 0.)
+  const [, size] = (await redis.pipeline().scard(vnew).exec())?.[0] ?? [];
+  const members = typeof size === "number" ? size : 0;
+  for (let picks = members > 0 ? Math.ceil(2 ** Math.floor(Math.log2(members)) / 15) + 1 : 0; picks > 0; picks -= SETTLE_PICKS) {
+    await runLua(redis, "followersSettle", [vnew], [Math.min(picks, SETTLE_PICKS)]);
+    if (++chunks % 20 === 0) await keepLock();
   }
 
   const keepHistory = Math.max(retention.versionRetentionMs, retention.changesRetentionMs) + 86_400_000;
