@@ -55,14 +55,14 @@ describe("tree (leaf-8.lua on real Redis)", () => {
     expect(await tree.gaps("tb", "linkedin:a", 2_520)).toEqual([[0, 10], [2_510, 2_520]]);
   });
 
-  it("stores each id exactly as given, one argument for the whole page; refuses an id that would split", async () => {
+  it("stores each id exactly as given, one JSON argument for the whole page; refuses an empty id or a lone surrogate", async () => {
     await tree.create("tj", [{ node: "mastodon:a", firstLeaf: "p0" }, { node: "mastodon:b", firstLeaf: "p0" }], {});
-    const ids = ["109", "a b", "é-ü", "x\ty", "1", "1"];
+    const ids = ["109", "a b", "é-ü", "x\ty", "1", "1", "2\n3", "q\"\\u0041", "😀", "\u0000"];
     const r = await tree.done("tj", "mastodon:a", "p0", { ids, successors: [] });
-    expect(r.added).toBe(5);
-    expect((await ctx.redis.smembers(ctx.keys.treeStaging("tj", "mastodon:a"))).sort()).toEqual(["1", "109", "a b", "x\ty", "é-ü"]);
-    await expect(tree.done("tj", "mastodon:b", "p0", { ids: ["1", "2\n3"], successors: [] })).rejects.toThrow(/line break/);
-    await expect(tree.done("tj", "mastodon:b", "p0", { ids: [""], successors: [] })).rejects.toThrow(/empty/);
+    expect(r.added).toBe(9);
+    expect((await ctx.redis.smembers(ctx.keys.treeStaging("tj", "mastodon:a"))).sort()).toEqual([...new Set(ids)].sort());
+    await expect(tree.done("tj", "mastodon:b", "p0", { ids: ["1", ""], successors: [] })).rejects.toThrow(/empty/);
+    await expect(tree.done("tj", "mastodon:b", "p0", { ids: ["1", "a\ud800"], successors: [] })).rejects.toThrow(/surrogate/);
     // nothing of the refused page was stored or counted
     expect(await ctx.redis.exists(ctx.keys.treeStaging("tj", "mastodon:b"))).toBe(0);
     expect((await tree.read("tj")).counts).toMatchObject({ done: 1, pending: 1 });

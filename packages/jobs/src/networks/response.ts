@@ -106,7 +106,7 @@ export function itemsWith<K extends string>(key: K, valid: (value: string) => bo
   });
 }
 
-/** A follower id a network may send as any string: not empty, and no control characters (the store joins ids by "\n"). */
+/** A follower id a network may send as any string: not empty, and no control characters (a page holding one is malformed). */
 export function isPlainId(id: string): boolean {
   if (id.length === 0) return false;
   for (let i = 0; i < id.length; i++) {

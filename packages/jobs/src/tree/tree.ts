@@ -42,6 +42,9 @@ export interface LeafResult {
 
 export interface TreeStoreDeps { redis: RedisClient; keys: Keys; clock: { now(): number } }
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const ZERO: TreeCounts = { pending: 0, running: 0, done: 0, failed: 0, parked: 0, delayed: 0 };
 
 export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
@@ -78,11 +81,14 @@ export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
       /** Offset paging: the true position of the page's first item (offset minus the drift the total revealed). */
       coverStart?: number | null;
     }) => {
-      // The ids travel joined in one argument (leaf-8.lua splits them): a line break inside one would split it.
-      const bad = p.ids.find((id) => id === "" || id.includes("\n"));
-      if (bad !== undefined) throw new Error(`follower id ${JSON.stringify(bad.slice(0, 40))} is empty or holds a line break`);
+      // The ids travel as one JSON array (leaf-8.lua decodes it with cjson, in C): one argument, not one per id.
+      const ids = JSON.stringify(p.ids);
+      const bad = p.ids.indexOf("");
+      if (bad >= 0) throw new Error(`follower id ${bad} of the page is empty`);
+      // JSON.stringify writes an unpaired surrogate as a \ud8xx-style escape, which cjson refuses: say so here.
+      if (ids.includes("\\u") && p.ids.some((id) => LONE_SURROGATE.test(id))) throw new Error("a follower id holds an unpaired UTF-16 surrogate");
       return await leafOp(treeId, node, leaf, "done", [p.anomaly ?? "", p.total == null ? "" : p.total, p.nextCursor ?? "", p.stopIfNoNew === "anomaly" ? "2" : p.stopIfNoNew === "quiet" ? "1" : "0",
-        p.coverStart == null ? "" : p.coverStart, p.successors.length, ...p.successors, p.ids.join("\n")]);
+        p.coverStart == null ? "" : p.coverStart, p.successors.length, ...p.successors, ids]);
     },
     extend: (treeId: string, node: string, leaves: string[]) => leafOp(treeId, node, "", "extend", [leaves.length, ...leaves]),
     /** Positions in [0, total) the node holds no follower for (offset paging under drift), as [start, end) runs. */
