@@ -100,10 +100,13 @@ async function build(deps: { redis: RedisClient; keys: Keys; clock: { now(): num
 
   // Before readers see it, the new version's table finishes any move into a doubled table (settle-1.lua): the old
   // table has fewer buckets than the largest power of two below the count, and each pick moves up to 15 of them.
+  // The diff above looked every id of version N up in N+1, a step of that move each: as many as that finish it.
   // (A version staged as a ZSET before issue 11 has no such table: its SCARD fails and counts as 0.)
-  const [, size] = (await redis.pipeline().scard(vnew).exec())?.[0] ?? [];
-  const members = typeof size === "number" ? size : 0;
-  for (let picks = members > 0 ? Math.ceil(2 ** Math.floor(Math.log2(members)) / 15) + 1 : 0; picks > 0; picks -= SETTLE_PICKS) {
+  const [scard, prevCount] = (await redis.pipeline().scard(vnew).hget(keys.followersMeta(network, accountId), "count").exec()) ?? [];
+  const members = typeof scard?.[1] === "number" ? scard[1] : 0;
+  const buckets = members > 0 ? 2 ** Math.floor(Math.log2(members)) : 0;
+  const looked = n > 1 ? Number(prevCount?.[1] ?? 0) : 0;
+  for (let picks = buckets > looked ? Math.ceil(buckets / 15) + 1 : 0; picks > 0; picks -= SETTLE_PICKS) {
     await runLua(redis, "followersSettle", [vnew], [Math.min(picks, SETTLE_PICKS)]);
     if (++chunks % 20 === 0) await keepLock();
   }
