@@ -1,6 +1,5 @@
 import type {} from "@fanout/testkit/global-setup";
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeyExistsError, createApiKey, listApiKeys, revokeApiKey, takeApiRequest, verifyApiKey, verifyBearer } from "../../src/delivery/apikeys.ts";
 import { RateLimitedError } from "../../src/delivery/errors.ts";
@@ -8,7 +7,7 @@ import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/log.ts";
 import { auditLog, InputError, NotFoundError } from "../../src/ops.ts";
 import { createEngine } from "../../src/runtime.ts";
-import { inject } from "vitest";
+import { testRedisClient, testRedisEnv, wipePrefix } from "@fanout/testkit/redis-client";
 
 const op = { name: "keys-test", via: "cli" as const };
 
@@ -18,14 +17,13 @@ describe("API keys", () => {
   let prefix: string;
   beforeEach(async () => {
     prefix = `test-${randomUUID()}`;
-    const env = loadEnv({ REDIS_URL: inject("redisUrl"), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", LOG_LEVEL: "silent" });
+    const env = loadEnv({ ...testRedisEnv(), FANOUT_PREFIX: prefix, FANOUT_SECRET: "test-secret-0123456789abcdef", LOG_LEVEL: "silent" });
     engine = await createEngine({ env, config: {}, log: createLogger({ level: "silent" }), clock: { now: () => t } });
   });
   afterEach(async () => {
     await engine.close();
-    const r = new Redis(inject("redisUrl"));
-    const found = await r.keys(`${prefix}:*`);
-    if (found.length) await r.del(...found);
+    const r = testRedisClient();
+    await wipePrefix(r, prefix);
     await r.quit();
   });
 
