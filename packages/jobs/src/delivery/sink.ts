@@ -7,7 +7,7 @@ import { safeId } from "../keys.ts";
 import type { Logger } from "../log.ts";
 import { formatVersion, type VersionRef } from "../store/cursor.ts";
 import { VersionGoneError } from "../store/errors.ts";
-import type { FollowerStore } from "../store/followers.ts";
+import { sortByBytes, type FollowerStore } from "../store/followers.ts";
 import { migrate, type SinkTables } from "./migrations.ts";
 import { ident, transaction } from "./pg.ts";
 
@@ -21,7 +21,8 @@ import { ident, transaction } from "./pg.ts";
  *  - otherwise (first time, change sets expired, purged and re-synced) the account's rows are replaced: DELETE, then
  *    the whole version streamed in chunks.
  * A full replacement streams the version with COPY (pg-copy-streams): after the DELETE in the same transaction no row
- * can conflict, and COPY is several times faster than batched INSERTs. Change sets (small) use INSERT … ON CONFLICT.
+ * can conflict, and COPY is several times faster than batched INSERTs. The rows go in key order (copyIn): the
+ * primary key takes them about 3× as fast as in a SET's order. Change sets (small) use INSERT … ON CONFLICT.
  */
 export interface SinkResult { account: string; mode: "skip" | "changes" | "full"; version: string; inserted: number; deleted: number }
 
@@ -33,6 +34,9 @@ export interface PgSink {
   purge(network: string, accountId: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** COPY rows per chunk written to the stream. */
+const COPY_LINES = 5_000;
 
 export function createPgSink(opts: { url: string; tables: SinkTables; chunk: number; store: FollowerStore; log: Logger; poolSize?: number }): PgSink {
   const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 4, application_name: "fanout-sink" });
@@ -62,11 +66,18 @@ export function createPgSink(opts: { url: string; tables: SinkTables; chunk: num
   }
 
   /** Streams batches of ids into the table with COPY; resolves with the number of rows. */
+  /**
+   * COPYs the ids in key order: a version is a SET, in no order, and the primary key's B-tree takes rows in its own
+   * order about 3× as fast. Each chunk is sorted while Redis answers the next one; the sorted chunks are then merged
+   * into the COPY stream while PostgreSQL writes (sortedRuns, mergeRuns). The whole version is held meanwhile: a
+   * million-follower whale takes ~60 MB of the worker for a few seconds.
+   */
   async function copyIn(c: PoolClient, network: string, accountId: string, batches: AsyncIterable<string[]>): Promise<number> {
-    let n = 0;
+    const runs = await sortedRuns(batches);
     const lead = `${copyText(network)}\t${copyText(accountId)}\t`;
-    async function* lines(): AsyncGenerator<string> {
-      for await (const ids of batches) {
+    let n = 0;
+    function* lines(): Generator<string> {
+      for (const ids of mergeRuns(runs, COPY_LINES)) {
         n += ids.length;
         yield ids.map((id) => `${lead}${copyText(id)}\n`).join("");
       }
@@ -164,4 +175,57 @@ export async function enqueueSinkApply(engine: Engine, network: string, accountI
     jobId: sinkJobId(network, accountId, version),
     attempts: 12, backoff: { type: "jitter" }, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 7 * 86_400 },
   });
+}
+
+/** The chunks of an async source, each sorted by bytes while the source fetches the next one. */
+export async function sortedRuns(batches: AsyncIterable<string[]>): Promise<string[][]> {
+  const it = batches[Symbol.asyncIterator]();
+  const runs: string[][] = [];
+  let next = it.next();
+  for (;;) {
+    const res = await next;
+    if (res.done) return runs;
+    next = it.next(); // Redis works on the next chunk while this one is sorted
+    runs.push(sortByBytes(res.value));
+  }
+}
+
+/**
+ * Sorted runs merged into one sorted sequence (by bytes), in chunks of `size`: a binary heap of the runs' heads.
+ * Strings compare by UTF-16 units, which is byte order unless a surrogate pair meets a character from U+E000 up:
+ * runs holding such ids are merged by bytes instead.
+ */
+export function* mergeRuns(runs: string[][], size: number): Generator<string[]> {
+  const bytewise = runs.some((r) => r.some((id) => /[\ud800-\uffff]/.test(id)));
+  const less = bytewise ? (a: string, b: string) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")) < 0 : (a: string, b: string) => a < b;
+  const heap: { run: string[]; i: number }[] = runs.filter((r) => r.length > 0).map((run) => ({ run, i: 0 }));
+  const head = (h: { run: string[]; i: number }) => h.run[h.i] as string;
+  const down = (k: number) => {
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let m = k;
+      if (l < heap.length && less(head(heap[l] as { run: string[]; i: number }), head(heap[m] as { run: string[]; i: number }))) m = l;
+      if (r < heap.length && less(head(heap[r] as { run: string[]; i: number }), head(heap[m] as { run: string[]; i: number }))) m = r;
+      if (m === k) return;
+      [heap[k], heap[m]] = [heap[m] as { run: string[]; i: number }, heap[k] as { run: string[]; i: number }];
+      k = m;
+    }
+  };
+  for (let k = Math.floor(heap.length / 2) - 1; k >= 0; k--) down(k);
+  let out: string[] = [];
+  while (heap.length) {
+    const top = heap[0] as { run: string[]; i: number };
+    out.push(head(top));
+    if (++top.i === top.run.length) {
+      const last = heap.pop() as { run: string[]; i: number };
+      if (heap.length) heap[0] = last;
+    }
+    if (heap.length) down(0);
+    if (out.length === size) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length) yield out;
 }

@@ -54,12 +54,12 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
    * ("" = nowhere). Throws VersionGoneError when the version expired, CursorError for a position of another kind.
    */
   async function readPage(net: string, id: string, want: VersionRef | null, pos: string, limit: number)
-    : Promise<{ ref: VersionRef; count: number; ids: string[]; next: string }> {
+    : Promise<{ ref: VersionRef; count: number; ids: string[]; next: string; kind: string }> {
     for (let tries = 0; tries < 5; tries++) {
       const ref = want ?? (await current(net, id));
       const res = (await runLua(redis, "followersPage", [meta(net, id), vkey(net, id, ref.n)],
-        [ref.n, want ? want.gen : "", pos, limit])) as [string, number?, string?, number?, string[]?, string?];
-      if (res[0] === "ok") return { ref: { n: Number(res[1]), gen: res[2] ?? "" }, count: Number(res[3] ?? 0), ids: res[4] ?? [], next: res[5] ?? "" };
+        [ref.n, want ? want.gen : "", pos, limit])) as [string, number?, string?, number?, string[]?, string?, string?];
+      if (res[0] === "ok") return { ref: { n: Number(res[1]), gen: res[2] ?? "" }, count: Number(res[3] ?? 0), ids: res[4] ?? [], next: res[5] ?? "", kind: res[6] ?? "" };
       if (res[0] === "gone") throw new VersionGoneError("expired", `version ${formatVersion(ref)} of ${net}:${id} is no longer kept`);
       if (res[0] === "badcursor") throw new CursorError("not a cursor Fanout issued");
       // "moved": the current version was replaced (and not kept) between our two reads: read it again.
@@ -67,13 +67,30 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
     throw new Error(`the follower set of ${net}:${id} kept changing while being read`);
   }
 
-  /** Every id of one version in chunks, pinned at the first chunk (see `ids`); `repeats` may hold an id twice. */
+  /**
+   * Every id of one version in chunks, pinned at the first call. A SET version is walked with plain SSCAN (no page
+   * positions: chunks need not be exact), a ZSET one by pages. `count` is the version's size, to check the walk by.
+   */
   async function* walk(net: string, id: string, opts: { version?: VersionRef; onVersion?: (v: VersionRef, count: number) => void }): AsyncGenerator<{ ids: string[]; count: number }> {
-    let pinned = opts.version ?? null;
+    const head = await readPage(net, id, opts.version ?? null, "", 0);
+    opts.onVersion?.(head.ref, head.count);
+    if (head.kind === "set") {
+      const key = vkey(net, id, head.ref.n);
+      let cursor = "0";
+      let total = 0;
+      do {
+        const [next, ids] = await redis.sscan(key, cursor, "COUNT", READ_CHUNK);
+        cursor = next;
+        total += ids.length;
+        if (ids.length) yield { ids, count: head.count };
+      } while (cursor !== "0");
+      // SSCAN misses no member of a set that is there throughout: fewer means the version expired meanwhile.
+      if (total < head.count) throw new VersionGoneError("expired", `version ${formatVersion(head.ref)} of ${net}:${id} expired while it was read`);
+      return;
+    }
     let pos = "";
     for (;;) {
-      const res = await readPage(net, id, pinned, pos, READ_CHUNK);
-      if (!pinned) { pinned = res.ref; opts.onVersion?.(res.ref, res.count); }
+      const res = await readPage(net, id, head.ref, pos, READ_CHUNK);
       if (res.ids.length) yield { ids: res.ids, count: res.count };
       if (!res.next) return;
       pos = res.next;
@@ -133,11 +150,12 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
     },
 
     /**
-     * Every id of one version (the current one unless given), in chunks, each id once. The version is pinned at the
-     * first chunk, so a publish during the walk does not mix two versions; it throws VersionGoneError if the pinned
-     * version expires before the walk ends. `onVersion` learns which version is being read. In the rare walk that met
-     * a hash table finishing its resize (page-2.lua), some id came twice and the total exceeds the version's count:
-     * that walk ends with an error, after its last chunk, and is simply done again (the sink's job retries).
+     * Every id of one version (the current one unless given), in chunks, each id once, in no particular order. The
+     * version is pinned at the start, so a publish during the walk does not mix two versions; it throws
+     * VersionGoneError if the pinned version expires before the walk ends. `onVersion` learns which version is read.
+     * A Redis that resized the version's table mid-walk (a restore, a manual write: page-2.lua) may return an id
+     * twice: then the total exceeds the version's count and the walk ends with an error, after its last chunk, to
+     * be done again (the sink's job retries).
      */
     async *ids(network: string, accountId: string, opts: { version?: VersionRef; onVersion?: (v: VersionRef, count: number) => void } = {}): AsyncGenerator<string[]> {
       let total = 0;
@@ -147,7 +165,7 @@ export function createFollowerStore({ redis, keys, clock, retention = DEFAULT_RE
         count = chunk.count;
         yield chunk.ids;
       }
-      if (total > count) throw new Error(`${network}:${accountId}: ${total - count} ids came twice while the version's hash table finished a resize: read it again`);
+      if (total > count) throw new Error(`${network}:${accountId}: ${total - count} ids came twice while the version's hash table resized: read it again`);
     },
 
     /**
@@ -203,12 +221,16 @@ function accountKey(network: string, accountId: string): string {
   return `${network}:${accountId}`;
 }
 
+/** Sorts ids in place by their UTF-8 bytes (as Redis, PostgreSQL's "C" collation and INTERFACES.md's digest do). */
+export function sortByBytes(ids: string[]): string[] {
+  // UTF-16 order is byte order unless a surrogate pair meets a character from U+E000 up: compare bytes only then.
+  if (ids.some((id) => /[\ud800-\uffff]/.test(id))) return ids.sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
+  return ids.sort();
+}
+
 /** count + sha256 of a list of ids (repeats counted once): sorted by bytes, each followed by "\n". */
 export function digestIds(ids: string[]): { count: number; sha256: string } {
-  // UTF-16 order is byte order unless a surrogate pair meets a character from U+E000 up: sort by bytes only then.
-  const sorted = ids.some((id) => /[\ud800-\uffff]/.test(id))
-    ? ids.map((id) => Buffer.from(id, "utf8")).sort(Buffer.compare).map((b) => b.toString("utf8"))
-    : [...ids].sort();
+  const sorted = sortByBytes([...ids]);
   const h = createHash("sha256");
   let count = 0;
   for (let i = 0; i < sorted.length; i++) {

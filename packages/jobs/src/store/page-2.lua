@@ -13,9 +13,10 @@
   hash differs and the page takes that batch whole: an id may come twice, none is ever missed (SSCAN's guarantee).
 
   KEYS[1] meta (hash)   KEYS[2] the version's key
-  ARGV[1] version   ARGV[2] generation the caller expects ("" = any)   ARGV[4] how many members (1..)
+  ARGV[1] version   ARGV[2] generation the caller expects ("" = any)   ARGV[4] how many members (0: none, only the
+  version's facts, for a caller that walks it with SSCAN itself)
   ARGV[3] position: "" from the start | "m" .. last member (ZSET) | "s" .. cursor:count:skip:hash (SET)
-  -> { "ok", version, generation, count of the whole version, { ids… }, next position ("" = no more) }
+  -> { "ok", version, generation, count of the whole version, { ids… }, next position ("" = no more), kind (set|zset|none) }
    | { "gone" }   the version expired (or never existed in this generation)
    | { "moved", current }   the version asked for as "current" was replaced and is gone: ask again
    | { "badcursor" }   a position of the other kind of version, or malformed: not one Fanout issued
@@ -31,9 +32,13 @@ if n > cur then return { "gone" } end
 local kind = call("TYPE", vkey).ok
 if kind == "none" then
   -- An empty version has no key: only the current one can be known to be empty.
-  if n == cur then return { "ok", n, gen, 0, {}, "" } end
+  if n == cur then return { "ok", n, gen, 0, {}, "", kind } end
   if want == "" then return { "moved", cur } end
   return { "gone" }
+end
+
+if limit == 0 then
+  return { "ok", n, gen, kind == "zset" and call("ZCARD", vkey) or call("SCARD", vkey), {}, "", kind }
 end
 
 if kind == "zset" then
