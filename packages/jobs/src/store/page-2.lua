@@ -7,10 +7,11 @@
   SSCAN cursor and the COUNT it was asked with), how many of its sorted members were returned, and a hash of those.
   Re-asking one cursor with one COUNT of a set that has not changed answers the same members, so the next page
   starts exactly where the last one stopped: no id twice, none missed, exactly `limit` per page but the last.
-  A version never changes once published, but its hash table may still be moving into a doubled table (the last
-  SADDs grew it), a move that lookups advance (a later publish's diff). While it moves, a batch keeps its members
-  (they go to the buckets SSCAN visits for the same cursor); only when the move ends can a batch change. Then the
-  hash differs and the page takes that batch whole: an id may come twice, none is ever missed (SSCAN's guarantee).
+  A version never changes once published, and publishing finishes any move of its hash table into a doubled one
+  (settle-1.lua), so its batches stay put. Should a table still move (a Redis that deferred a resize during a fork,
+  a restore), lookups advance the move (a later publish's diff). While it moves, a batch keeps its members (they go
+  to the buckets SSCAN visits for the same cursor); only when the move ends can a batch change. Then the hash
+  differs and the page takes that batch whole: an id may come twice, none is ever missed (SSCAN's guarantee).
 
   KEYS[1] meta (hash)   KEYS[2] the version's key
   ARGV[1] version   ARGV[2] generation the caller expects ("" = any)   ARGV[4] how many members (0: none, only the
@@ -54,7 +55,7 @@ if kind == "zset" then
     ids[#ids] = nil
     nextp = "m" .. ids[#ids]
   end
-  return { "ok", n, gen, call("ZCARD", vkey), ids, nextp }
+  return { "ok", n, gen, call("ZCARD", vkey), ids, nextp, kind }
 end
 
 local function prefix(batch, k)
@@ -91,9 +92,9 @@ while true do
     if not sorted and room > 0 then table.sort(batch) end
     local upto = start + room - 1
     for i = start, upto do out[#out + 1] = batch[i] end
-    return { "ok", n, gen, call("SCARD", vkey), out, "s" .. scan .. ":" .. count .. ":" .. upto .. ":" .. prefix(batch, upto) }
+    return { "ok", n, gen, call("SCARD", vkey), out, "s" .. scan .. ":" .. count .. ":" .. upto .. ":" .. prefix(batch, upto), kind }
   end
   for i = start, #batch do out[#out + 1] = batch[i] end
   scan = res[1]
-  if scan == "0" then return { "ok", n, gen, call("SCARD", vkey), out, "" } end
+  if scan == "0" then return { "ok", n, gen, call("SCARD", vkey), out, "", kind } end
 end
