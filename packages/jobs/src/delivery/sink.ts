@@ -7,7 +7,7 @@ import { safeId } from "../keys.ts";
 import type { Logger } from "../log.ts";
 import { formatVersion, type VersionRef } from "../store/cursor.ts";
 import { VersionGoneError } from "../store/errors.ts";
-import { sortByBytes, type FollowerStore } from "../store/followers.ts";
+import { needsByteOrder, sortByBytes, type FollowerStore } from "../store/followers.ts";
 import { migrate, type SinkTables } from "./migrations.ts";
 import { ident, transaction } from "./pg.ts";
 
@@ -196,29 +196,31 @@ export async function sortedRuns(batches: AsyncIterable<string[]>): Promise<stri
  * runs holding such ids are merged by bytes instead.
  */
 export function* mergeRuns(runs: string[][], size: number): Generator<string[]> {
-  const bytewise = runs.some((r) => r.some((id) => /[\ud800-\uffff]/.test(id)));
+  const bytewise = runs.some(needsByteOrder);
   const less = bytewise ? (a: string, b: string) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")) < 0 : (a: string, b: string) => a < b;
-  const heap: { run: string[]; i: number }[] = runs.filter((r) => r.length > 0).map((run) => ({ run, i: 0 }));
-  const head = (h: { run: string[]; i: number }) => h.run[h.i] as string;
+  // Each entry: a run and the index of its head; a run leaves the heap once read to its end.
+  const heap: Head[] = runs.filter((r) => r.length > 0).map((run) => ({ run, i: 0 }));
+  const at = (k: number) => heap[k] as Head;
+  const before = (x: number, y: number) => less(at(x).run[at(x).i] as string, at(y).run[at(y).i] as string);
   const down = (k: number) => {
     for (;;) {
       const l = 2 * k + 1;
       const r = l + 1;
       let m = k;
-      if (l < heap.length && less(head(heap[l] as { run: string[]; i: number }), head(heap[m] as { run: string[]; i: number }))) m = l;
-      if (r < heap.length && less(head(heap[r] as { run: string[]; i: number }), head(heap[m] as { run: string[]; i: number }))) m = r;
+      if (l < heap.length && before(l, m)) m = l;
+      if (r < heap.length && before(r, m)) m = r;
       if (m === k) return;
-      [heap[k], heap[m]] = [heap[m] as { run: string[]; i: number }, heap[k] as { run: string[]; i: number }];
+      [heap[k], heap[m]] = [at(m), at(k)];
       k = m;
     }
   };
   for (let k = Math.floor(heap.length / 2) - 1; k >= 0; k--) down(k);
   let out: string[] = [];
   while (heap.length) {
-    const top = heap[0] as { run: string[]; i: number };
-    out.push(head(top));
+    const top = at(0);
+    out.push(top.run[top.i] as string);
     if (++top.i === top.run.length) {
-      const last = heap.pop() as { run: string[]; i: number };
+      const last = heap.pop() as Head;
       if (heap.length) heap[0] = last;
     }
     if (heap.length) down(0);
@@ -229,3 +231,5 @@ export function* mergeRuns(runs: string[][], size: number): Generator<string[]> 
   }
   if (out.length) yield out;
 }
+
+interface Head { run: string[]; i: number }
