@@ -63,12 +63,12 @@ const started = Date.now();
 const log = (msg: string) => console.log(`[${fmt((Date.now() - started) / 1000, 0).padStart(4)} s] ${msg}`);
 
 /** Filled once Redis is up; read by the exit handler. */
-const owned: { redis?: RedisServer } = {};
+const owned: { redis?: RedisServer; lanes: RedisServer[] } = { lanes: [] };
 const tmp = mkdtempSync(join(os.tmpdir(), "fanout-bench-"));
 // Whatever happens, no process of ours outlives the runner.
 process.on("exit", () => {
   killAllSync();
-  if (owned.redis?.proc.exitCode === null) owned.redis.proc.kill("SIGKILL");
+  for (const r of [owned.redis, ...owned.lanes]) if (r?.proc.exitCode === null) r.proc.kill("SIGKILL");
   rmSync(tmp, { recursive: true, force: true });
 });
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
@@ -94,39 +94,98 @@ const ctx: BenchContext = {
   secret: randomBytes(24).toString("base64url"), log,
 };
 
+/**
+ * Quick mode's schedule, so that `--quick` fits in 3 minutes. A bench whose figure needs a quiet machine runs alone:
+ * a ratio of runs one after another near its target (engine cost, fairness, the sink), a figure paced to the
+ * millisecond (the known limiter's worst rolling second, the whale's cursor chain against its bound), sub-millisecond
+ * latencies (tree reads) or a latency target on a CPU-heavy setup (the console seeds 50,000 jobs). The others run in
+ * two lanes at once, each lane with its own Redis server: the adaptive limiter (a share of its hidden limit, which a
+ * busy CPU lowers) beside the outage (a side-by-side ratio) and the interactive first page (a latency far from its
+ * target), then the benches whose figures are counts or informational. Each result file names what ran beside it
+ * (`beside`). A full run is strictly one bench at a time.
+ */
+const QUICK_PLAN: (string | [string[], string[]])[] = [
+  "engine-cost", "limiter-known", "fairness", "whale", "sink", "tree-read", "console",
+  [["limiter-adaptive"], ["outage", "interactive"]],
+  [["scaling", "simnet", "correctness"], ["memory", "trickle-scale"]],
+];
+
+/** The steps to run: single benches, or two lanes that run at the same time (quick mode only). */
+function plan(): (BenchModule | [BenchModule[], BenchModule[]])[] {
+  if (!quick) return selected;
+  const pick = (names: string[]) => names.flatMap((n) => selected.filter((b) => b.name === n));
+  const planned = new Set(QUICK_PLAN.flatMap((s) => (typeof s === "string" ? [s] : s.flat())));
+  const steps: (BenchModule | [BenchModule[], BenchModule[]])[] = [];
+  for (const step of QUICK_PLAN) {
+    if (typeof step === "string") steps.push(...pick([step]));
+    else {
+      const lanes: [BenchModule[], BenchModule[]] = [pick(step[0]), pick(step[1])];
+      if (lanes[0].length && lanes[1].length) steps.push(lanes);
+      else steps.push(...lanes.flat());
+    }
+  }
+  return [...steps, ...selected.filter((b) => !planned.has(b.name))];
+}
+
 const failures: string[] = [];
 const thisRun: { bench: string; rows: EvaluatedRow[]; error?: string }[] = [];
-for (const b of selected) {
-  log(`── ${b.name}: ${b.title}`);
+
+async function runBench(b: BenchModule, benchCtx: BenchContext, beside: string[] = []): Promise<void> {
+  const tag = beside.length ? `[${b.name}] ` : "";
+  const c: BenchContext = { ...benchCtx, log: (msg) => benchCtx.log(`${tag}${msg}`) };
+  c.log(`── ${b.name}: ${b.title}${beside.length ? ` (beside ${beside.join(", ")})` : ""}`);
   const loadAvgBefore = os.loadavg();
   const t0 = Date.now();
   let file: BenchFile;
+  const head = () => ({ bench: b.name, mode: quick ? "quick" as const : "full" as const, at: new Date(t0).toISOString(), durationS: (Date.now() - t0) / 1000, machine: machineFacts(version, loadAvgBefore), ...(beside.length ? { beside } : {}) });
   try {
-    const out = await b.run(ctx);
+    const out = await b.run(c);
     const rows = out.rows.map(evaluate);
-    file = {
-      bench: b.name, mode: quick ? "quick" : "full", at: new Date(t0).toISOString(), durationS: (Date.now() - t0) / 1000,
-      machine: machineFacts(version, loadAvgBefore), config: out.config, rows, charts: out.charts ?? [], notes: out.notes ?? [], samples: out.samples,
-    };
+    file = { ...head(), config: out.config, rows, charts: out.charts ?? [], notes: out.notes ?? [], samples: out.samples };
     for (const r of rows) if (r.pass === false) failures.push(`${b.name}: ${r.figure}`);
   } catch (err) {
     const e = err as Error;
-    log(`${b.name} failed: ${e.stack ?? e.message}`);
+    c.log(`${b.name} failed: ${e.stack ?? e.message}`);
     failures.push(`${b.name}: ${e.message.split("\n")[0] ?? ""}`);
-    file = {
-      bench: b.name, mode: quick ? "quick" : "full", at: new Date(t0).toISOString(), durationS: (Date.now() - t0) / 1000,
-      machine: machineFacts(version, loadAvgBefore), config: {}, rows: [], charts: [], notes: [], samples: {}, error: e.stack ?? e.message,
-    };
+    file = { ...head(), config: {}, rows: [], charts: [], notes: [], samples: {}, error: e.stack ?? e.message };
   }
-  await stopAll();
-  await redis.flushall();
+  // Alone, whatever the bench left running is stopped now; in a lane, once both lanes are done (the registry is shared).
+  if (!beside.length) await stopAll();
+  await c.redis.flushall();
   writeFileSync(join(RESULTS, `${b.name}.json`), JSON.stringify(file, null, 2) + "\n");
   thisRun.push({ bench: b.name, rows: file.rows, ...(file.error ? { error: file.error } : {}) });
   for (const r of file.rows) {
-    log(`   ${r.pass === false ? "FAIL" : r.pass ? "pass" : "    "}  ${r.figure}: ${fmt(r.fanout, r.digits ?? 1)}${r.unit ? ` ${r.unit}` : ""}` +
+    c.log(`   ${r.pass === false ? "FAIL" : r.pass ? "pass" : "    "}  ${r.figure}: ${fmt(r.fanout, r.digits ?? 1)}${r.unit ? ` ${r.unit}` : ""}` +
       `${r.baseline !== undefined ? ` vs ${fmt(r.baseline, r.digits ?? 1)}${r.vs ? ` (${r.vs})` : ""}` : ""}${r.ratio !== null ? ` = ${fmt(r.ratio, 2)}×` : ""}`);
   }
-  log(`── ${b.name} done in ${fmt((Date.now() - t0) / 1000, 0)} s`);
+  c.log(`── ${b.name} done in ${fmt((Date.now() - t0) / 1000, 0)} s`);
+}
+
+/** Two lanes at once: the first on the runner's Redis, the second on a Redis server (and temp dir) of its own. */
+async function runLanes(lanes: [BenchModule[], BenchModule[]]): Promise<void> {
+  const laneTmp = mkdtempSync(join(tmp, "lane-"));
+  const server = await startRedisServer({ dir: laneTmp });
+  owned.lanes.push(server);
+  const laneRedis = new Redis(server.url, { maxRetriesPerRequest: null });
+  try {
+    if (hz) await laneRedis.config("SET", "hz", hz);
+    const laneCtx: BenchContext = { ...ctx, redisUrl: server.url, redisPort: server.port, redis: laneRedis, tmp: laneTmp };
+    const names = (l: BenchModule[]) => l.map((b) => b.name);
+    log(`two lanes at once: ${names(lanes[0]).join(", ")} ‖ ${names(lanes[1]).join(", ")} (Redis on port ${server.port})`);
+    await Promise.all([
+      (async () => { for (const b of lanes[0]) await runBench(b, ctx, names(lanes[1])); })(),
+      (async () => { for (const b of lanes[1]) await runBench(b, laneCtx, names(lanes[0])); })(),
+    ]);
+  } finally {
+    await stopAll();
+    await laneRedis.quit();
+    await server.stop();
+  }
+}
+
+for (const step of plan()) {
+  if (Array.isArray(step)) await runLanes(step);
+  else await runBench(step, ctx);
 }
 
 writeSummary(RESULTS, BENCHES.map((b) => b.name));

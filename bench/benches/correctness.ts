@@ -18,7 +18,7 @@ export const title = "200 accounts under faults: every stored set equals simnet'
 const SIZES = [0, 1, 37, 120, 999, 1_000, 2_500, 5_000, 12_345, 50_000];
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
-  const total = ctx.quick ? 40 : 200;
+  const total = ctx.quick ? 28 : 200;
   const sim = await startSimnet();
   try {
     const created: { network: NetworkName; account: SimAccount }[] = [];

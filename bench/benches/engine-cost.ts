@@ -168,9 +168,9 @@ async function noopFloor(ctx: BenchContext, jobs: number): Promise<{ jobs: numbe
   }
 }
 
-/** `redis-benchmark -q -n 100000 -t set,get,lpush` against the bench's Redis: requests/s per command. */
-function redisBenchmark(ctx: BenchContext): Record<string, number> {
-  const res = spawnSync("redis-benchmark", ["-p", String(ctx.redisPort), "-q", "-n", "100000", "-t", "set,get,lpush"], { encoding: "utf8", timeout: 120_000 });
+/** `redis-benchmark -q -n N -t set,get,lpush` against the bench's Redis: requests/s per command. */
+function redisBenchmark(ctx: BenchContext, requests: number): Record<string, number> {
+  const res = spawnSync("redis-benchmark", ["-p", String(ctx.redisPort), "-q", "-n", String(requests), "-t", "set,get,lpush"], { encoding: "utf8", timeout: 120_000 });
   if (res.status !== 0) throw new Error(`redis-benchmark failed: ${res.stderr}`);
   const out: Record<string, number> = {};
   for (const m of res.stdout.matchAll(/([A-Z]+): ([\d.]+) requests per second/g)) if (m[1] && m[2]) out[m[1]] = Number(m[2]);
@@ -195,13 +195,14 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
 
     // Unmeasured warm-up of both sides on a few accounts: simnet's and Redis's first minutes (JIT, allocations) would
     // otherwise fall on whichever side runs first.
-    const warm = accounts.slice(0, ctx.quick ? 10 : 50);
+    const warm = accounts.slice(0, ctx.quick ? 4 : 50);
     ctx.log(`warm-up: both sides on ${warm.length} accounts (not measured)`);
     await runFanout(ctx, sim, warm, "warm-fanout", FANOUT_CONFIG);
     await runBaseline(ctx, sim, warm, "warm-base");
 
-    // The machine is shared: in a full run the pair runs three times, alternating, and each side keeps its best run.
-    const rounds = ctx.quick ? 1 : 3;
+    // The machine is shared: the pair runs three times in a full run (twice in quick mode), alternating, and each
+    // side keeps its best run (one round each read 0.62× to 0.73× in quick runs minutes apart).
+    const rounds = ctx.quick ? 2 : 3;
     const fanoutRuns: RunMeasure[] = [];
     const baseRuns: RunMeasure[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -218,7 +219,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const fanout = best(fanoutRuns);
     const base = best(baseRuns);
 
-    const profN = Math.min(n, ctx.quick ? 30 : 150);
+    const profN = Math.min(n, ctx.quick ? 12 : 150);
     // BENCH_CPUPROF_DIR keeps the .cpuprofile files (open them in Chrome DevTools); by default they go with the run.
     const profDir = process.env.BENCH_CPUPROF_DIR ?? join(ctx.tmp, "cpuprof");
     mkdirSync(profDir, { recursive: true });
@@ -227,10 +228,11 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const profile = summarizeProfiles(profDir, 25, profiled.window);
 
 
-    const noopJobs = ctx.quick ? 5_000 : 50_000;
+    const noopJobs = ctx.quick ? 3_000 : 50_000;
     ctx.log(`raw floor: ${noopJobs} BullMQ no-op jobs, then redis-benchmark`);
     const noop = await noopFloor(ctx, noopJobs);
-    const rb = redisBenchmark(ctx);
+    const rbRequests = ctx.quick ? 30_000 : 100_000;
+    const rb = redisBenchmark(ctx, rbRequests);
     ctx.log(`raw floor: ${round(noop.jobsPerS)} no-op jobs/s; redis-benchmark ${JSON.stringify(rb)}`);
 
     const allCpu = (m: RunMeasure) => ms(m.workerCpuS + m.redisCpuS + m.simnetCpuS, m.pages);
@@ -243,7 +245,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       { figure: "CPU per page, workers + Redis + simnet", fanout: allCpu(fanout), baseline: allCpu(base), vs: "plain BullMQ worker", unit: "ms", digits: 2, note: "noise-proof: on a CPU-bound machine pages/s ∝ 1 ÷ this, so baseline ÷ Fanout here is the ratio a quiet machine would show" },
       { figure: "Redis CPU per page", fanout: ms(fanout.redisCpuS, fanout.pages), baseline: ms(base.redisCpuS, base.pages), vs: "plain BullMQ worker", unit: "ms", digits: 2 },
       { figure: "pages/s against BullMQ's no-op floor", fanout: round(fanout.pagesPerS), baseline: round(noop.jobsPerS), vs: `no-op jobs/s, ${WORKERS} workers`, unit: "/s", digits: 0, note: "raw floor: what BullMQ alone does on this machine" },
-      { figure: "Redis commands/s during Fanout's sync", fanout: round(fanoutCmdsPerS, 0), baseline: rb.GET ?? null, vs: "redis-benchmark GET req/s", digits: 0, note: `redis-benchmark -n 100000: SET ${Math.round(rb.SET ?? 0)}, GET ${Math.round(rb.GET ?? 0)}, LPUSH ${Math.round(rb.LPUSH ?? 0)} req/s` },
+      { figure: "Redis commands/s during Fanout's sync", fanout: round(fanoutCmdsPerS, 0), baseline: rb.GET ?? null, vs: "redis-benchmark GET req/s", digits: 0, note: `redis-benchmark -n ${rbRequests}: SET ${Math.round(rb.SET ?? 0)}, GET ${Math.round(rb.GET ?? 0)}, LPUSH ${Math.round(rb.LPUSH ?? 0)} req/s` },
     ];
     const notes = [
       profileNote(profile),

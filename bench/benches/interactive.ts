@@ -38,7 +38,7 @@ async function firstPages(ctx: BenchContext, sim: Simnet, tag: string, users: Si
         if (Date.now() > deadline) throw new Error("trickle did not saturate within 60 s");
         await sleep(100);
       }
-      await sleep(2_000);
+      await sleep(ctx.quick ? 1_000 : 2_000);
     }
     const times: number[] = [];
     const pending: { node: string; treeId: string; at: number }[] = [];
@@ -72,7 +72,7 @@ async function firstPages(ctx: BenchContext, sim: Simnet, tag: string, users: Si
 }
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
-  const nUsers = ctx.quick ? 16 : 60;
+  const nUsers = ctx.quick ? 12 : 60;
   const nTrickle = ctx.quick ? 100 : 300;
   const sim = await startSimnet();
   try {

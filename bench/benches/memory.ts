@@ -15,7 +15,7 @@ import { benchEngine } from "../lib/workers.ts";
  * jobs as the engine enqueues them (its queue's default options, deterministic ids, the sync's priority) beside a
  * plain BullMQ job with the same name and payload (no options, BullMQ's own ids). Completed jobs are run by a no-op
  * worker returning what Fanout's processor returns. Then one real worker process syncing back to back for 60 s
- * (quick: 20 s): its RSS at start, peak and end.
+ * (quick: 4 s): its RSS at start, peak and end.
  */
 export const name = "memory";
 export const title = "Redis bytes per job (Fanout vs plain BullMQ) and worker RSS while syncing";
@@ -97,7 +97,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const perJobBytes = await redisPerJob(ctx);
   const { fanout, plain } = perJobBytes;
   ctx.log(`Redis bytes per job: waiting ${round(fanout.waiting, 0)} vs ${round(plain.waiting, 0)}, completed ${round(fanout.completed, 0)} vs ${round(plain.completed, 0)}`);
-  const seconds = ctx.quick ? 20 : 60;
+  const seconds = ctx.quick ? 4 : 60;
   const rss = await workerRss(ctx, seconds);
   const values = rss.samples.map((s) => s[1]);
   const start = values[0] ?? 0;

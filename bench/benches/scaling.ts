@@ -21,7 +21,12 @@ import { benchEngine, startFanoutWorkers, stopWorkers, writeConfig } from "../li
 export const name = "scaling";
 export const title = "pages/s with 1, 2, 4 workers on one Redis vs a 3-master Redis Cluster; CPU per page; keys per master";
 
-const WORKER_COUNTS = [1, 2, 4] as const;
+const WORKER_COUNTS = [1, 2, 4];
+/**
+ * Quick mode runs one Redis with 1 and 4 workers and leaves the cluster to the full run: every run pays worker
+ * start-up and a sync's tail, and the cluster its start, a few seconds each.
+ */
+const QUICK_WORKER_COUNTS = { single: [1, 4], cluster: [] as number[] };
 const LATENCY = { p50: 2, p99: 5 };
 /**
  * No published limits, so each network runs on its adaptive pacer alone; it starts opened (2,000/s, its ceiling)
@@ -73,11 +78,11 @@ async function runOne(ctx: BenchContext, sim: Simnet, accounts: { network: Netwo
       await Promise.all(accounts.slice(i, i + 50).map(({ network, account }) => engine.accounts.connect(network, account.id, account.token, account.refreshToken ?? null)));
     }
     workers = await startFanoutWorkers(ctx, { count, prefix, simnetUrl: sim.url, configPath, ...(clusterNodes ? { clusterNodes } : {}) });
-    await sleep(500);
+    await sleep(ctx.quick ? 200 : 500);
     await sim.resetStats();
     const pids = workers.map((w) => w.pid);
     // What the workers burn with nothing to do (blocking waits, stalled checks, heartbeats): a fixed cost per process.
-    const idleS = ctx.quick ? 0.5 : 2;
+    const idleS = ctx.quick ? 0.3 : 2;
     const idle0 = cpuOf(pids);
     await sleep(idleS * 1000);
     const idleCpuPerWorker = (cpuOf(pids) - idle0) / idleS / count;
@@ -129,24 +134,27 @@ async function withCluster<T>(body: (c: RedisCluster, admins: Redis[]) => Promis
 const ms = (s: number, pages: number) => round((1000 * s) / pages, 2);
 const totalCpu = (m: Measure) => m.cpuS.workers + m.cpuS.redis + m.cpuS.simnet + m.cpuS.driver;
 
-function rows(runs: Measure[], cores: number, label: string): { rows: Row[]; notes: string[] } {
+function rows(runs: Measure[], counts: number[], cores: number, label: string): { rows: Row[]; notes: string[] } {
   const get = (t: Target["kind"], n: number) => runs.find((r) => r.target === t && r.workers === n);
   const out: Row[] = [];
-  for (const n of WORKER_COUNTS) {
+  for (const n of counts) {
     const s = get("single", n);
     const c = get("cluster", n);
+    if (!s || !c) continue;
     out.push({ figure: `pages/s, ${label}, ${n} worker process${n > 1 ? "es" : ""}: 3-master cluster vs one Redis`, fanout: c ? round(c.pagesPerS) : null, baseline: s ? round(s.pagesPerS) : null, vs: "one Redis", unit: "pages/s", digits: 0 });
   }
   for (const t of ["single", "cluster"] as const) {
     const one = get(t, 1);
-    for (const n of [2, 4]) {
+    for (const n of counts.filter((k) => k > 1)) {
       const m = get(t, n);
+      if (!one || !m) continue;
       out.push({ figure: `pages/s, ${n} vs 1 worker process (${t === "single" ? "one Redis" : "cluster"})`, fanout: m ? round(m.pagesPerS) : null, baseline: one ? round(one.pagesPerS) : null, vs: "1 worker", unit: "pages/s", digits: 0 });
     }
   }
-  for (const n of WORKER_COUNTS) {
+  for (const n of counts) {
     const s = get("single", n);
     const c = get("cluster", n);
+    if (!s || !c) continue;
     out.push({ figure: `CPU per page, workers + Redis + simnet + driver, ${n} worker${n > 1 ? "s" : ""}: cluster vs one Redis`, fanout: c ? ms(totalCpu(c), c.pages) : null, baseline: s ? ms(totalCpu(s), s.pages) : null, vs: "one Redis", unit: "ms", digits: 2 });
   }
   const notes: string[] = [];
@@ -177,7 +185,7 @@ function rows(runs: Measure[], cores: number, label: string): { rows: Row[]; not
 }
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
-  const perNet = ctx.quick ? 20 : 100;
+  const perNet = ctx.quick ? 12 : 100;
   const followers: Record<"twitter" | "facebook", number> = { twitter: ctx.quick ? 5_000 : 10_000, facebook: 5_000 };
   const sim = await startSimnet();
   try {
@@ -193,21 +201,24 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       runs.push(m);
       ctx.log(`${target.kind}, ${n} worker(s): ${round(m.pagesPerS)} pages/s (${m.pages} pages in ${round(m.wallS, 1)} s), ${ms(totalCpu(m), m.pages)} ms CPU/page`);
     };
-    for (const n of WORKER_COUNTS) await one({ kind: "single", admins: [ctx.redis] }, n);
-    await withCluster(async (cluster, admins) => {
-      ctx.log(`3-master cluster up: ${cluster.nodes}`);
-      for (const n of WORKER_COUNTS) await one({ kind: "cluster", admins, nodes: cluster.nodes }, n);
-    });
+    const counts = ctx.quick ? QUICK_WORKER_COUNTS : { single: WORKER_COUNTS, cluster: WORKER_COUNTS };
+    for (const n of counts.single) await one({ kind: "single", admins: [ctx.redis] }, n);
+    if (counts.cluster.length) {
+      await withCluster(async (cluster, admins) => {
+        ctx.log(`3-master cluster up: ${cluster.nodes}`);
+        for (const n of counts.cluster) await one({ kind: "cluster", admins, nodes: cluster.nodes }, n);
+      });
+    }
     const cores = os.cpus().length;
     const label = `${perNet} Twitter × ${followers.twitter.toLocaleString("en-US")} + ${perNet} Facebook × ${followers.facebook.toLocaleString("en-US")}`;
-    const r = rows(runs, cores, label);
+    const r = rows(runs, WORKER_COUNTS, cores, label);
     return {
       rows: r.rows,
       notes: [
         ...r.notes,
         "Every process (workers, the Redis masters, simnet, the driver) shares this machine's cores: the cluster adds connections and hops, not CPU, so it measures that Fanout runs and spreads its keys on a cluster, not the speed-up of more hosts.",
       ],
-      config: { accounts: accounts.length, perNetwork: perNet, followers, workerCounts: WORKER_COUNTS, fanout: CONFIG, simnetLatencyMs: LATENCY, masters: 3 },
+      config: { accounts: accounts.length, perNetwork: perNet, followers, workerCounts: counts, fanout: CONFIG, simnetLatencyMs: LATENCY, masters: 3 },
       samples: { runs },
     };
   } finally {

@@ -8,7 +8,7 @@ import { benchEngine } from "../lib/workers.ts";
  * Scale of the trickle (issue 8): connected accounts seeded through the library API (accounts.connect, which seals
  * the token, and markConnected, which files the account by next-due time), no real syncs. Then one trickle tick with
  * the same number of accounts due in both runs: its Redis commands and time at 1,000 accounts and at 1,000,000
- * (100,000 in quick mode), and Redis bytes per connected account. A tick reads the due set by score
+ * (20,000 in quick mode), and Redis bytes per connected account. A tick reads the due set by score
  * (ZRANGEBYSCORE … LIMIT), so its work depends on how many are due, never on how many exist.
  */
 export const name = "trickle-scale";
@@ -58,7 +58,7 @@ async function measure(ctx: BenchContext, n: number): Promise<Scale> {
 }
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
-  const big = ctx.quick ? 100_000 : 1_000_000;
+  const big = ctx.quick ? 20_000 : 1_000_000;
   ctx.log(`seeding 1,000 connected accounts, then ${big.toLocaleString("en-US")}; one tick with ${DUE} due in each`);
   const small = await measure(ctx, 1_000);
   ctx.log(`1,000: ${round(small.bytesPerAccount, 0)} B/account, tick ${small.tickCommands} commands in ${round(small.tickMs)} ms (${small.due} due)`);

@@ -34,6 +34,8 @@ export interface BenchFile {
   charts: string[];
   notes: string[];
   samples: Record<string, unknown>;
+  /** Quick mode: the benches that ran at the same time, in the other lane. */
+  beside?: string[];
   error?: string;
 }
 
@@ -75,7 +77,7 @@ export function writeSummary(resultsDir: string, order: string[]): string {
   for (const n of names) {
     const b = byName.get(n);
     if (!b) continue;
-    lines.push(`| **${n}** (${b.mode}, ${b.at.slice(0, 16).replace("T", " ")}, ${fmt(b.durationS, 0)} s${b.error ? ", **error**" : ""}) | | | | | |`);
+    lines.push(`| **${n}** (${b.mode}, ${b.at.slice(0, 16).replace("T", " ")}, ${fmt(b.durationS, 0)} s${b.beside?.length ? `, beside ${b.beside.join(", ")}` : ""}${b.error ? ", **error**" : ""}) | | | | | |`);
     for (const r of b.rows) {
       const digits = r.digits ?? 1;
       const base = r.baseline === undefined ? "" : `${cell(r.baseline, r.unit, digits)}${r.vs ? ` (${r.vs})` : ""}`;
