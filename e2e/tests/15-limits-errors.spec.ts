@@ -23,7 +23,10 @@ test("rate-limit gauges move while a sync runs and count down to the reset", asy
   await expect.poll(used, { timeout: 20_000 }).toBe(15);
   await expect(gauge.getByTestId("gauge-remaining")).toHaveText("0");
   await expect(gauge.getByTestId("gauge-reset")).toHaveText(/resets in \d+ s/);
-  const before = await seconds();
+  // The gauge reads "resets now" (-1 here) once its reset has passed and until the next poll shows the new window:
+  // the countdown starts from a real reading.
+  let before = -1;
+  await expect.poll(async () => { before = await seconds(); return before; }, { timeout: 5_000 }).toBeGreaterThanOrEqual(0);
   await expect.poll(seconds, { timeout: 5_000 }).toBeLessThan(before);
   await shoot("rate-limits");
   // The limiter's own view: the same key and limit, calls counted, a reset within one (scaled) window.
