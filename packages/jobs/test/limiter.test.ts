@@ -180,9 +180,9 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     await limiter.observe(linkedin, call, null, true);
     const cut = await limiter.adaptiveState(linkedin);
     expect(cut.ceiling).toBeCloseTo(100, 0);
-    expect(cut.rate).toBeCloseTo(70, 0);
+    expect(cut.rate).toBeCloseTo(100 * DEFAULT_ADAPTIVE.beta, 0);
     await limiter.observe(linkedin, call, null, true); // a refusal of a call sent before the cut: no second cut
-    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(70, 0);
+    expect((await limiter.adaptiveState(linkedin)).rate).toBeCloseTo(100 * DEFAULT_ADAPTIVE.beta, 0);
     // paced now: two calls in the same millisecond do not both go
     const a = await limiter.acquire(linkedin, call);
     const b = await limiter.acquire(linkedin, call);

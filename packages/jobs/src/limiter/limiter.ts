@@ -15,7 +15,7 @@ export interface AdaptiveParams {
   initialRate: number; minRate: number; maxRate: number; beta: number; c: number; doublingMs: number; toleranceMs: number; cooldownMs: number;
 }
 export const DEFAULT_ADAPTIVE: AdaptiveParams = {
-  initialRate: 5, minRate: 0.2, maxRate: 2_000, beta: 0.7, c: 0.4, doublingMs: 1_000, toleranceMs: 20, cooldownMs: 1_000,
+  initialRate: 5, minRate: 0.2, maxRate: 2_000, beta: 0.8, c: 0.4, doublingMs: 1_000, toleranceMs: 20, cooldownMs: 1_000,
 };
 
 export interface BreakerParams {
