@@ -20,9 +20,9 @@ export const title = "console API latency and Redis commands per request: 1,000,
 
 const TREE_BIG = 100_000;
 const TREE_SMALL = 100;
-const COMMAND_SAMPLES = { quick: 25, full: 50 };
-/** Commands per request are counted over COMMAND_SAMPLES requests in this many batches; the median batch counts. */
+/** Commands per request are counted in 5 batches of this many requests (quick: 5); the median batch counts. */
 const COMMAND_BATCHES = 5;
+const commandBatch = (ctx: BenchContext) => (ctx.quick ? 5 : 10);
 
 /** Mostly waiting (prioritized, as sync pages are), some delayed, completed (BullMQ keeps 10,000 per queue) and failed. */
 function bigMix(total: number): QueueMix[] {
@@ -65,7 +65,7 @@ async function prepare(ctx: BenchContext, side: Side, mix: QueueMix[]): Promise<
 
 /** Latency with the two consoles alternating, then commands per request for each side apart (sequential requests). */
 async function measureRoute(ctx: BenchContext, sides: [ConsoleProc, ConsoleProc], paths: [string, string], iters: number): Promise<[RouteStats, RouteStats]> {
-  const samples = ctx.quick ? COMMAND_SAMPLES.quick : COMMAND_SAMPLES.full;
+  const perBatch = commandBatch(ctx);
   for (let i = 0; i < (ctx.quick ? 5 : 10); i++) for (let k = 0; k < 2; k++) await sides[k]?.get(paths[k] ?? "");
   const lat: number[][] = [[], []];
   const bytes = [0, 0];
@@ -82,7 +82,7 @@ async function measureRoute(ctx: BenchContext, sides: [ConsoleProc, ConsoleProc]
     const batches: { total: number; d: Record<string, number> }[] = [];
     for (let b = 0; b < COMMAND_BATCHES; b++) {
       const before = await commandStats(ctx.redis);
-      for (let i = 0; i < samples / COMMAND_BATCHES; i++) await sides[k]?.get(paths[k] ?? "");
+      for (let i = 0; i < perBatch; i++) await sides[k]?.get(paths[k] ?? "");
       const d = diffCommands(before, await commandStats(ctx.redis));
       batches.push({ total: totalCommands(d), d });
     }
@@ -90,7 +90,7 @@ async function measureRoute(ctx: BenchContext, sides: [ConsoleProc, ConsoleProc]
     const l = lat[k] ?? [];
     out.push({
       p50: round(percentile(l, 50), 2), p95: round(percentile(l, 95), 2), mean: round(l.reduce((a, b) => a + b, 0) / l.length, 2), bytes: bytes[k] ?? 0,
-      commandsPerRequest: round(median.total / (samples / COMMAND_BATCHES), 2), commands: perUnit(median.d, samples / COMMAND_BATCHES),
+      commandsPerRequest: round(median.total / perBatch, 2), commands: perUnit(median.d, perBatch),
     });
   }
   return [out[0] as RouteStats, out[1] as RouteStats];
@@ -165,7 +165,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     );
     return {
       rows,
-      config: { jobs: { big: prepBig.jobs, small: prepSmall.jobs }, treeNodes: { big: TREE_BIG, small: TREE_SMALL }, iterations: iters, commandSamples: ctx.quick ? COMMAND_SAMPLES.quick : COMMAND_SAMPLES.full, commandBatches: COMMAND_BATCHES, order: "alternating big/small" },
+      config: { jobs: { big: prepBig.jobs, small: prepSmall.jobs }, treeNodes: { big: TREE_BIG, small: TREE_SMALL }, iterations: iters, commandSamples: COMMAND_BATCHES * commandBatch(ctx), commandBatches: COMMAND_BATCHES, order: "alternating big/small" },
       samples: {
         routes: results, firstLoad: { serverCold: { big: coldBig, small: coldSmall }, warm: { big: warmBig, small: warmSmall } }, idleCommandsPerS: round(idle / idleS, 1), queueCounts: countsBig,
         seeding: { big: prepBig, small: prepSmall },

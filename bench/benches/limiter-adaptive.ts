@@ -5,10 +5,10 @@ import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
 import { round, wipePrefix } from "../lib/redis.ts";
-import { startSimnet, type Hit, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { type Hit, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { sleep } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
-import { runVariants } from "../lib/side-by-side.ts";
+import { alone, runVariants, simnetsFor } from "../lib/side-by-side.ts";
 import { lineChart } from "../lib/svg.ts";
 import { withFanout } from "../lib/sync-run.ts";
 import { startBaselineWorkers, stopWorkers } from "../lib/workers.ts";
@@ -155,27 +155,21 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const endS = halveAtS + (ctx.quick ? 12 : 35);
   const nAccounts = ctx.quick ? 40 : 60;
   const together = ctx.quick;
-  const sims = await Promise.all(Array.from({ length: together ? 2 : 1 }, () => startSimnet()));
+  const sims = await simnetsFor(together, 2);
   try {
-    const simF = sims[0];
-    if (!simF) throw new Error("no simnet");
-    const simB = sims[1] ?? simF;
-    const made = await Promise.all(sims.map((s) => s.createAccounts("linkedin", nAccounts, FOLLOWERS, "la-")));
-    const accounts = made[0];
-    if (!accounts) throw new Error("no accounts");
-    const accountsB = made[1] ?? accounts;
+    const accountsFor = await sims.each((sim) => sim.createAccounts("linkedin", nAccounts, FOLLOWERS, "la-"));
     const fanoutWhat = `Fanout: ${WORKERS} workers, ${nAccounts} LinkedIn accounts, hidden limit ${LIMIT}/s, halved at ${halveAtS} s, until ${endS} s`;
     // Quick mode runs the baseline through the first phase only (its settling is then not measured).
     const backoffWhat = `per-process exponential backoff (plain BullMQ)${ctx.quick ? `, until ${halveAtS} s` : ""}`;
     ctx.log(together ? `side by side, each on its own simnet: ${fanoutWhat}; ${backoffWhat}` : fanoutWhat);
     const [fanout, backoff] = await runVariants<[Run, Run]>(together, [
-      (ready) => runFanout(ctx, simF, accounts, halveAtS, endS, ready),
-      (ready) => { if (!together) ctx.log(backoffWhat); return runBackoff(ctx, simB, accountsB, halveAtS, ctx.quick ? halveAtS : endS, "client", ready); },
+      (ready) => runFanout(ctx, sims.at(0), accountsFor(0), halveAtS, endS, ready),
+      (ready) => { if (!together) ctx.log(backoffWhat); return runBackoff(ctx, sims.at(1), accountsFor(1), halveAtS, ctx.quick ? halveAtS : endS, "client", ready); },
     ]);
     let perJob: Run | undefined;
     if (!ctx.quick) {
       ctx.log("per-job exponential backoff (plain BullMQ retries)");
-      perJob = await runBackoff(ctx, simF, accounts, halveAtS, endS, "expo-jitter", () => Promise.resolve());
+      perJob = await runBackoff(ctx, sims.at(0), accountsFor(0), halveAtS, endS, "expo-jitter", alone);
     }
     const measure = (r: Run) => {
       const b = bins(r);
@@ -225,6 +219,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       samples: { fanout: { ...f, t0: fanout.t0, pacer: fanout.pacer }, perProcessBackoff: { ...k, t0: backoff.t0 }, ...(j && perJob ? { perJobBackoff: { ...j, t0: perJob.t0 } } : {}) },
     };
   } finally {
-    await Promise.all(sims.map((s) => s.stop()));
+    await sims.stop();
   }
 }

@@ -6,10 +6,10 @@ import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
 import { commandStats, diffCommands, redisCpuSeconds, round, totalCommands, wipePrefix } from "../lib/redis.ts";
-import { startSimnet, type Hit, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { type Hit, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { countBetween, sleep, worstWindow } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
-import { runVariants } from "../lib/side-by-side.ts";
+import { alone, runVariants, simnetsFor } from "../lib/side-by-side.ts";
 import { lineChart } from "../lib/svg.ts";
 import { withFanout } from "../lib/sync-run.ts";
 import { benchEngine, startBaselineWorkers, stopWorkers } from "../lib/workers.ts";
@@ -67,24 +67,26 @@ function figures(v: Variant): Figures {
   };
 }
 
-async function settle(sim: Simnet): Promise<void> {
-  await sim.admin("POST", "/_simnet/reset");
-  await sim.patch({ networks: { twitter: { recordArrivals: true, latencyMs: LATENCY, limits: [{ scope: "token", max: LIMIT.max, windowMs: LIMIT.windowMs }] } } });
-  await sim.resetStats();
-}
-
 /**
- * A fresh simnet's first requests on a path run cold (its handlers not yet compiled): the first calls of a run
- * reached it up to 58 ms after they left the socket, bunching behind the ones that followed (worst window 1.03×).
- * A real API is warm; so is simnet before a measured run: 100 calls on the list endpoint, then a reset.
+ * simnet as a measured run finds it: the token limit, arrivals recorded, counters and stats reset, and warm. A fresh
+ * simnet's first requests on a path run cold (its handlers not yet compiled): the first calls of a run reached it up
+ * to 58 ms after they left the socket, bunching behind the ones that followed (worst window 1.03×). A real API is
+ * warm; so is simnet here: 100 calls on the list endpoint with the run's token, then the reset.
  */
-async function warm(sim: Simnet, via: SimAccount): Promise<void> {
+async function settle(sim: Simnet, via: SimAccount): Promise<void> {
+  const reset = async () => {
+    await sim.admin("POST", "/_simnet/reset");
+    await sim.patch({ networks: { twitter: { recordArrivals: true, latencyMs: LATENCY, limits: [{ scope: "token", max: LIMIT.max, windowMs: LIMIT.windowMs }] } } });
+    await sim.resetStats();
+  };
+  await reset();
   await Promise.all(Array.from({ length: WORKERS }, async () => {
     for (let i = 0; i < 100 / WORKERS; i++) {
       const res = await fetch(`${sim.url}/twitter/2/users/${via.id}/followers?max_results=${PAGE}`, { headers: { authorization: `Bearer ${via.token}` } });
       await res.arrayBuffer();
     }
   }));
+  await reset();
 }
 
 /** Waits for the first list call, then `durationS` more; the run's t0 is that first call. */
@@ -104,9 +106,7 @@ async function cast(sim: Simnet, nAccounts: number): Promise<Cast> {
 }
 
 async function runFanout(ctx: BenchContext, sim: Simnet, { via, accounts }: Cast, durationS: number, ready: () => Promise<void>): Promise<Variant> {
-  await settle(sim);
-  await warm(sim, via);
-  await settle(sim);
+  await settle(sim, via);
   return withFanout(ctx, { tag: "lk-fanout", simnetUrl: sim.url, config: FANOUT_CONFIG, workers: WORKERS, connect: [{ network: "twitter", account: via }] }, async ({ engine }) => {
     const log = watchLog(ctx, engine.keys.limitWindow("twitter", `token.${via.id}.${LIMIT.windowMs}.followers`));
     await ready();
@@ -146,9 +146,7 @@ async function runTwoTokens(ctx: BenchContext, sim: Simnet, vias: SimAccount[], 
 }
 
 async function runBaseline(ctx: BenchContext, sim: Simnet, { via, accounts }: Cast, durationS: number, limiter: boolean, ready: () => Promise<void>): Promise<Variant> {
-  await settle(sim);
-  await warm(sim, via);
-  await settle(sim);
+  await settle(sim, via);
   const prefix = `bench-lk-${limiter ? "bullmq" : "none"}`;
   const workers = await startBaselineWorkers(WORKERS, {
     redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: sim.url, pageSize: PAGE,
@@ -285,34 +283,23 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const noneS = ctx.quick ? 4 : durationS;
   const twoS = ctx.quick ? 7 : 30;
   const nAccounts = ctx.quick ? 40 : 120;
-  const sims = await Promise.all(Array.from({ length: together ? 3 : 1 }, () => startSimnet()));
-  const simFor = (i: number): Simnet => {
-    const sim = sims[together ? i : 0];
-    if (!sim) throw new Error(`no simnet ${i}`);
-    return sim;
-  };
-  const sim = simFor(0);
+  const sims = await simnetsFor(together, 3);
+  const sim = sims.at(0);
   try {
-    const casts = await Promise.all(sims.map((s) => cast(s, nAccounts)));
-    const castFor = (i: number): Cast => {
-      const c = casts[together ? i : 0];
-      if (!c) throw new Error(`no accounts ${i}`);
-      return c;
-    };
+    const castFor = await sims.each((s) => cast(s, nAccounts));
     const pair = await sim.createAccounts("twitter", 2, 10, "lk-pair-");
     const accounts = castFor(0).accounts;
-    const now = () => Promise.resolve();
     ctx.log(`Fanout: ${WORKERS} workers, one token, ${LIMIT.max} per ${LIMIT.windowMs} ms, ${durationS} s`);
-    const fanout = await runFanout(ctx, sim, castFor(0), durationS, now);
+    const fanout = await runFanout(ctx, sim, castFor(0), durationS, alone);
     const bullWhat = `BullMQ queue limiter {max ${LIMIT.max}, duration ${LIMIT.windowMs}} ${bullS} s`;
     const noneWhat = `no limiter ${noneS} s`;
     const twoWhat = `Fanout, two tokens on one app limit (${LIMIT.max}/s; 60/s each) ${twoS} s`;
     // Quick mode runs the rest side by side, each on its own simnet: none of their figures is a matter of milliseconds.
     ctx.log(together ? `side by side, each on its own simnet: ${bullWhat}; ${noneWhat}; ${twoWhat}` : bullWhat);
     const [bull, none, two] = await runVariants<[Variant, Variant, Awaited<ReturnType<typeof runTwoTokens>>]>(together, [
-      (ready) => runBaseline(ctx, simFor(1), castFor(1), bullS, true, ready),
-      (ready) => { if (!together) ctx.log(noneWhat); return runBaseline(ctx, simFor(2), castFor(2), noneS, false, ready); },
-      (ready) => { if (!together) ctx.log(twoWhat); return runTwoTokens(ctx, simFor(0), pair, accounts, twoS, ready); },
+      (ready) => runBaseline(ctx, sims.at(1), castFor(1), bullS, true, ready),
+      (ready) => { if (!together) ctx.log(noneWhat); return runBaseline(ctx, sims.at(2), castFor(2), noneS, false, ready); },
+      (ready) => { if (!together) ctx.log(twoWhat); return runTwoTokens(ctx, sims.at(0), pair, accounts, twoS, ready); },
     ]);
     ctx.log(`two tokens: shares ${two.shares.map((x) => `${round(100 * x, 1)}%`).join(" / ")} of the app budget, 429s ${two.throttled}`);
     const overS = ctx.quick ? 0.25 : 3;
@@ -377,6 +364,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       ],
     };
   } finally {
-    await Promise.all(sims.map((s) => s.stop()));
+    await sims.stop();
   }
 }

@@ -3,10 +3,10 @@ import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { writeChart } from "../lib/context.ts";
 import { round } from "../lib/redis.ts";
-import { startSimnet, type NetworkName, type SimAccount, type Simnet } from "../lib/simnet.ts";
+import { type NetworkName, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { sleep } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
-import { runVariants } from "../lib/side-by-side.ts";
+import { alone, runVariants, simnetsFor } from "../lib/side-by-side.ts";
 import { lineChart } from "../lib/svg.ts";
 import { pollServed, withFanout } from "../lib/sync-run.ts";
 
@@ -99,16 +99,13 @@ function sumRate(r: RunResult | undefined, nets: NetworkName[]): number | null {
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const outageS = ctx.quick ? 6 : 20;
   const together = ctx.quick;
-  const sims = await Promise.all(Array.from({ length: together ? 2 : 1 }, () => startSimnet()));
+  const sims = await simnetsFor(together, 2);
   try {
-    const made = await Promise.all(sims.map(async (sim) => {
+    const accountsFor = await sims.each(async (sim) => {
       const accounts = {} as Record<NetworkName, SimAccount[]>;
       for (const n of [...HEALTHY, DOWN]) accounts[n] = await sim.createAccounts(n, ACCOUNTS[n], FOLLOWERS, `out-${n}-`);
       return accounts;
-    }));
-    const [simA, simB = simA] = sims;
-    const [accounts, accountsB = accounts] = made;
-    if (!simA || !simB || !accounts || !accountsB) throw new Error("no simnet");
+    });
     // Headline: the cursor-paged networks, each held to its own limit. LinkedIn's known-size fan-out (every page of
     // an account enqueued at once) holds them back in the shared queue (see the diagnostic), so it runs in the
     // second pair (full mode) instead of hiding the outage's effect here.
@@ -116,12 +113,11 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const cursorNets: NetworkName[] = ["twitter", "facebook"];
     if (together) ctx.log(`side by side, each on its own simnet: without the ${DOWN} outage, and with it for ${outageS} s`);
     const [calm, down] = await runVariants<[RunResult, RunResult]>(together, [
-      (ready) => runOnce(ctx, simA, cursorOnly(accounts), false, outageS, "cursor-calm", ready),
-      (ready) => runOnce(ctx, simB, cursorOnly(accountsB), true, outageS, "cursor-outage", ready),
+      (ready) => runOnce(ctx, sims.at(0), cursorOnly(accountsFor(0)), false, outageS, "cursor-calm", ready),
+      (ready) => runOnce(ctx, sims.at(1), cursorOnly(accountsFor(1)), true, outageS, "cursor-outage", ready),
     ]);
-    const now = () => Promise.resolve();
-    const mixedCalm = ctx.quick ? undefined : await runOnce(ctx, simA, accounts, false, outageS, "all-calm", now);
-    const mixedDown = ctx.quick ? undefined : await runOnce(ctx, simA, accounts, true, outageS, "all-outage", now);
+    const mixedCalm = ctx.quick ? undefined : await runOnce(ctx, sims.at(0), accountsFor(0), false, outageS, "all-calm", alone);
+    const mixedDown = ctx.quick ? undefined : await runOnce(ctx, sims.at(0), accountsFor(0), true, outageS, "all-outage", alone);
     const rows: Row[] = [
       { figure: `Twitter + Facebook pages/s during a ${outageS} s ${DOWN} outage`, fanout: sumRate(down, cursorNets), baseline: sumRate(calm, cursorNets), vs: "same run, no outage", unit: "pages/s", target: { on: "ratio", op: ">=", value: 0.9 } },
       ...cursorNets.map((n) => ({ figure: `${n} pages/s during the outage`, fanout: down.healthyPerS[n] ?? null, baseline: calm.healthyPerS[n] ?? null, vs: "no outage", unit: "pages/s" })),
@@ -150,6 +146,6 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       notes: mixedCalm ? [`with LinkedIn's fan-out in the same queue, Twitter and Facebook fell from ${sumRate(calm, cursorNets)} to ${sumRate(mixedCalm, cursorNets)} pages/s (no outage in either run): head-of-line blocking behind LinkedIn's ${(ACCOUNTS.linkedin * FOLLOWERS) / 50} pages.`] : [],
     };
   } finally {
-    await Promise.all(sims.map((s) => s.stop()));
+    await sims.stop();
   }
 }

@@ -1,3 +1,5 @@
+import { startSimnet, type Simnet } from "./simnet.ts";
+
 /**
  * Variants of one measurement (Fanout and its baselines) either one after another or at the same time.
  *
@@ -9,11 +11,41 @@
  */
 export type Variant<T> = (ready: () => Promise<void>) => Promise<T>;
 
+/** The gate of a variant that runs on its own: it goes at once. */
+export const alone = (): Promise<void> => Promise.resolve();
+
+/** The simnets of a side-by-side measurement: variant i's own when together, one shared by all otherwise. */
+export interface Simnets {
+  at(i: number): Simnet;
+  /** Runs `make` once per simnet (accounts, say); the result is looked up per variant like the simnet. */
+  each<T>(make: (sim: Simnet) => Promise<T>): Promise<(i: number) => T>;
+  stop(): Promise<void>;
+}
+
+export async function simnetsFor(together: boolean, variants: number): Promise<Simnets> {
+  const sims = await Promise.all(Array.from({ length: together ? variants : 1 }, () => startSimnet()));
+  const pick = <T>(list: T[], i: number): T => {
+    const x = list[together ? i : 0];
+    if (x === undefined) throw new Error(`no simnet for variant ${i}`);
+    return x;
+  };
+  return {
+    at: (i) => pick(sims, i),
+    async each(make) {
+      const made = await Promise.all(sims.map(make));
+      return (i) => pick(made, i);
+    },
+    async stop() {
+      await Promise.all(sims.map((sim) => sim.stop()));
+    },
+  };
+}
+
 export async function runVariants<T extends unknown[]>(together: boolean, variants: { [K in keyof T]: Variant<T[K]> }): Promise<T> {
   const list = variants as Variant<unknown>[];
   if (!together) {
     const out: unknown[] = [];
-    for (const v of list) out.push(await v(() => Promise.resolve()));
+    for (const v of list) out.push(await v(alone));
     return out as T;
   }
   const gate = startGate(list.length);
