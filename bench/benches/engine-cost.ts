@@ -9,7 +9,7 @@ import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { summarizeProfiles, type ProfileSummary } from "../lib/cpuprofile.ts";
 import { cpuOf } from "../lib/procs.ts";
-import { commandStats, diffCommands, perUnit, redisCpuSeconds, round, totalCommands, wipePrefix, type CommandCounts } from "../lib/redis.ts";
+import { commandStats, commandUsec, diffCommands, perUnit, redisCpuSeconds, round, totalCommands, wipePrefix, type CommandCounts } from "../lib/redis.ts";
 import { quietConfig, startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { sleep, waitUntil } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
@@ -37,6 +37,8 @@ interface RunMeasure {
   /** The measured interval on the monotonic clock (µs), to cut CPU profiles to it. */
   window: { fromUs: number; toUs: number };
   wallS: number; pages: number; calls: number; pagesPerS: number; commands: CommandCounts; commandsPerPage: number;
+  /** Redis µs per command name over the run (a script's time includes the commands it ran). */
+  commandUsec: CommandCounts;
   workerCpuS: number; redisCpuS: number; simnetCpuS: number; checked: { account: string; count: number }[];
   /** Mean job counts of the queue while the run went on (sampled every 250 ms): are slots busy, are jobs waiting? */
   queue: Record<string, number>;
@@ -61,6 +63,7 @@ function sampleCounts(counts: Counts): { stop(): Promise<Record<string, number>>
 
 async function measure(ctx: BenchContext, sim: Simnet, pids: number[], counts: Counts, work: () => Promise<{ pages: number; calls: number }>): Promise<Omit<RunMeasure, "checked">> {
   const cmd0 = await commandStats(ctx.redis);
+  const usec0 = await commandUsec(ctx.redis);
   const cpu0 = cpuOf(pids);
   const rcpu0 = await redisCpuSeconds(ctx.redis);
   const scpu0 = cpuOf([sim.child.pid]);
@@ -72,8 +75,9 @@ async function measure(ctx: BenchContext, sim: Simnet, pids: number[], counts: C
   const queue = await sampler.stop();
   const toUs = Number(process.hrtime.bigint() / 1000n);
   const commands = diffCommands(cmd0, await commandStats(ctx.redis));
+  const usec = diffCommands(usec0, await commandUsec(ctx.redis));
   return {
-    queue, window: { fromUs, toUs }, wallS, pages, calls, pagesPerS: pages / wallS, commands, commandsPerPage: totalCommands(commands) / pages,
+    commandUsec: usec, queue, window: { fromUs, toUs }, wallS, pages, calls, pagesPerS: pages / wallS, commands, commandsPerPage: totalCommands(commands) / pages,
     workerCpuS: cpuOf(pids) - cpu0, redisCpuS: (await redisCpuSeconds(ctx.redis)) - rcpu0, simnetCpuS: cpuOf([sim.child.pid]) - scpu0,
   };
 }
@@ -109,13 +113,13 @@ async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[],
   }
 }
 
-async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string): Promise<RunMeasure> {
+async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[], tag: string, cpuProfDir?: string): Promise<RunMeasure> {
   const prefix = `bench-ec-${tag}`;
   const tokensFile = writeTokens(ctx, "engine-cost", Object.fromEntries(accounts.map((a) => [a.id, a.token])));
   const workers = await startBaselineWorkers(WORKERS, {
     redisUrl: ctx.redisUrl, prefix, queue: "pages", concurrency: CONCURRENCY, mode: "twitter", simnetUrl: sim.url, pageSize: PAGE, tokensFile,
     jobOptions: BASELINE_JOB_OPTIONS, backoff: { kind: "expo-jitter", baseMs: 1_000, capMs: 60_000 }, profiles: true,
-  });
+  }, cpuProfDir);
   const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("pages", { connection: conn, prefix });
   try {
@@ -183,6 +187,24 @@ function profileNote(p: ProfileSummary): string {
   return `Fanout worker CPU profile (self time, ${Math.round(p.busyMs)} ms busy over ${p.files} processes): by where — ${where}. Top functions — ${fns}.`;
 }
 
+/** Where each side's worker CPU goes, per page (profiled runs, self time): the rows where Fanout spends more first. */
+function whereNote(f: ProfileSummary, fPages: number, b: ProfileSummary, bPages: number): string {
+  // Each side's own code (JSON.parse of the page is charged to its caller) is one row.
+  const own = (w: string) => (w === "packages/jobs/src" || w.startsWith("bench/workers") ? "own code (incl. JSON.parse of the page)" : w);
+  const perPage = (p: ProfileSummary, pages: number) => {
+    const m = new Map<string, number>();
+    for (const w of p.byWhere) m.set(own(w.where), (m.get(own(w.where)) ?? 0) + w.selfMs / Math.max(1, pages));
+    return m;
+  };
+  const fm = perPage(f, fPages);
+  const bm = perPage(b, bPages);
+  const rows = [...new Set([...fm.keys(), ...bm.keys()])]
+    .map((w) => ({ w, f: fm.get(w) ?? 0, b: bm.get(w) ?? 0 }))
+    .sort((x, y) => (y.f - y.b) - (x.f - x.b)).slice(0, 8);
+  const fmt = (x: number) => x.toFixed(3);
+  return `Worker CPU per page by where, profiled (ms, Fanout vs plain worker; busy ${fmt(f.busyMs / Math.max(1, fPages))} vs ${fmt(b.busyMs / Math.max(1, bPages))}): ${rows.map((r) => `${r.w} ${fmt(r.f)} vs ${fmt(r.b)}`).join(", ")}.`;
+}
+
 const ms = (s: number, pages: number) => round((1000 * s) / pages, 2);
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
@@ -221,12 +243,14 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
 
     const profN = Math.min(n, ctx.quick ? 12 : 150);
     // BENCH_CPUPROF_DIR keeps the .cpuprofile files (open them in Chrome DevTools); by default they go with the run.
-    const profDir = process.env.BENCH_CPUPROF_DIR ?? join(ctx.tmp, "cpuprof");
-    mkdirSync(profDir, { recursive: true });
-    ctx.log(`profiling Fanout's workers (--cpu-prof) on ${profN} accounts`);
-    const profiled = await runFanout(ctx, sim, accounts.slice(0, profN), "profiled", FANOUT_CONFIG, profDir);
-    const profile = summarizeProfiles(profDir, 25, profiled.window);
-
+    const profRoot = process.env.BENCH_CPUPROF_DIR ?? join(ctx.tmp, "cpuprof");
+    const profDirs = { fanout: join(profRoot, "fanout"), baseline: join(profRoot, "baseline") };
+    for (const d of Object.values(profDirs)) mkdirSync(d, { recursive: true });
+    ctx.log(`profiling both sides' workers (--cpu-prof) on ${profN} accounts`);
+    const profiled = await runFanout(ctx, sim, accounts.slice(0, profN), "profiled", FANOUT_CONFIG, profDirs.fanout);
+    const profile = summarizeProfiles(profDirs.fanout, 25, profiled.window);
+    const baseProfiled = await runBaseline(ctx, sim, accounts.slice(0, profN), "base-profiled", profDirs.baseline);
+    const baseProfile = summarizeProfiles(profDirs.baseline, 25, baseProfiled.window);
 
     const noopJobs = ctx.quick ? 3_000 : 50_000;
     ctx.log(`raw floor: ${noopJobs} BullMQ no-op jobs, then redis-benchmark`);
@@ -249,6 +273,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     ];
     const notes = [
       profileNote(profile),
+      whereNote(profile, profiled.pages, baseProfile, baseProfiled.pages),
       `Both make the same calls: Fanout ${fanout.calls} (${fanout.calls - fanout.pages} profiles, one per account, for whale detection, and ${fanout.pages} follower pages), the plain worker ${base.calls} (${base.calls - base.pages} profiles, ${base.pages} pages).`,
       `Redis commands per page, Fanout: ${JSON.stringify(perUnit(fanout.commands, fanout.pages, 10))}; baseline: ${JSON.stringify(perUnit(base.commands, base.pages, 10))}.`,
     ];
@@ -258,7 +283,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     return {
       rows,
       config: { accounts: n, followers: FOLLOWERS, pageSize: PAGE, workers: WORKERS, concurrency: CONCURRENCY, fanoutConfig: FANOUT_CONFIG, simnet: quietConfig(), baselineJobOptions: BASELINE_JOB_OPTIONS, noopJobs },
-      samples: { fanout, baseline: base, rounds: { fanout: fanoutRuns, baseline: baseRuns }, profiled: { ...profiled, accounts: profN }, profile, noop, redisBenchmark: rb },
+      samples: { fanout, baseline: base, rounds: { fanout: fanoutRuns, baseline: baseRuns }, profiled: { ...profiled, accounts: profN }, profile, baseProfiled, baseProfile, noop, redisBenchmark: rb },
       notes,
     };
   } finally {

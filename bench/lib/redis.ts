@@ -13,6 +13,17 @@ export async function commandStats(redis: Redis): Promise<CommandCounts> {
   return out;
 }
 
+/** Microseconds Redis spent in each command so far (INFO commandstats `usec`; a script's time includes the commands it ran). */
+export async function commandUsec(redis: Redis): Promise<CommandCounts> {
+  const text = await redis.info("commandstats");
+  const out: CommandCounts = {};
+  for (const line of text.split("\n")) {
+    const m = /^cmdstat_([^:]+):calls=\d+,usec=(\d+)/.exec(line.trim());
+    if (m?.[1] && m[2]) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
 /** after − before, without the INFO calls the measurement itself made. */
 export function diffCommands(before: CommandCounts, after: CommandCounts): CommandCounts {
   const out: CommandCounts = {};

@@ -61,9 +61,10 @@ export async function startFanoutWorkers(ctx: BenchContext, o: FanoutWorkerOptio
 }
 
 /** The plain-BullMQ baseline worker (bench/workers/baseline-worker.ts) × count. */
-export async function startBaselineWorkers(count: number, cfg: BaselineConfig): Promise<Child[]> {
+export async function startBaselineWorkers(count: number, cfg: BaselineConfig, cpuProfDir?: string): Promise<Child[]> {
+  const nodeArgs = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
   return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const { child } = await spawnChild(`baseline-worker-${i}`, process.execPath, ["--import", "tsx", BASELINE_WORKER], {
+    const { child } = await spawnChild(`baseline-worker-${i}`, process.execPath, [...nodeArgs, "--import", "tsx", BASELINE_WORKER], {
       cwd: ROOT, env: { ...process.env, BENCH_BASELINE: JSON.stringify(cfg) }, ready: /baseline ready/, readyTimeoutMs: 60_000,
     });
     return child;

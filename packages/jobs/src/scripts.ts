@@ -8,6 +8,7 @@ import type { RedisClient } from "./redis.ts";
 const FILES = {
   treeLeaf: new URL("./tree/leaf-8.lua", import.meta.url),
   limiterAcquire: new URL("./limiter/acquire-n.lua", import.meta.url),
+  limiterGate: new URL("./limiter/gate-n.lua", import.meta.url),
   limiterObserve: new URL("./limiter/observe-2.lua", import.meta.url),
   adaptive: new URL("./limiter/adaptive-1.lua", import.meta.url),
   breaker: new URL("./breaker/breaker-2.lua", import.meta.url),
@@ -24,6 +25,19 @@ const FILES = {
 } as const;
 
 export type ScriptName = keyof typeof FILES;
+
+/**
+ * Scripts made of others: each part's file becomes a local function of the given name, taking its own KEYS and ARGV,
+ * ahead of the script's body, which calls them. One part's logic lives in one file, whether run alone or composed.
+ */
+const PARTS: Partial<Record<ScriptName, Record<string, ScriptName>>> = {
+  limiterGate: { breaker: "breaker", acquire: "limiterAcquire", adaptive: "adaptive" },
+};
+
+function source(name: ScriptName): string {
+  const parts = Object.entries(PARTS[name] ?? {}).map(([fn, part]) => `local function ${fn}(KEYS, ARGV)\n${readFileSync(FILES[part], "utf8")}\nend\n`);
+  return parts.join("") + readFileSync(FILES[name], "utf8");
+}
 type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 const loaded = new WeakSet<object>();
@@ -33,7 +47,7 @@ export function loadScripts(redis: RedisClient): void {
   for (const [name, url] of Object.entries(FILES)) {
     // `name-n.lua` takes a variable number of keys: the caller passes the count first.
     const count = /-(\d+|n)\.lua$/.exec(url.pathname)?.[1];
-    const lua = readFileSync(url, "utf8");
+    const lua = source(name as ScriptName);
     redis.defineCommand(name, count === "n" || count === undefined ? { lua } : { numberOfKeys: Number(count), lua });
   }
   loaded.add(redis);

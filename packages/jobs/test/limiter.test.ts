@@ -209,7 +209,7 @@ describe("limiter (Lua on real Redis, fake clock in ARGV)", () => {
     for (let i = 0; i < DEFAULT_BREAKER.threshold - 1; i++) expect((await limiter.breaker.failure(twitter, `twitter:a${i}`)).open).toBe(false);
     expect((await limiter.breaker.failure(twitter, "twitter:last")).open).toBe(true);
     expect(await limiter.acquire(twitter, call)).toMatchObject({ go: false, reason: "breaker" });
-    // the refused attempt holds no slot of the token's window (the factor's script ran in the same round trip)
+    // the refused attempt holds no slot of the token's window (an open breaker ends the acquisition before the factors)
     expect(await ctx.redis.zcard(ctx.keys.limitWindow("twitter", "token.a.1000"))).toBe(0);
     t += DEFAULT_BREAKER.baseCooldownMs;
     expect(await limiter.acquire(twitter, { ...call, tokenRef: "p" })).toMatchObject({ go: true, probe: true });

@@ -9,7 +9,7 @@ import { loadScripts } from "../scripts.ts";
  * The fleet's one view of every limit. Published limits are sliding logs charged for all factors of a call at once
  * (acquire-n.lua) and corrected by the API's own headers (observe-2.lua); unpublished ones are discovered by a shared
  * CUBIC controller (adaptive-1.lua). All keys of a network share its hash tag, so one acquisition — breaker check,
- * published factors and adaptive pacing — is one pipelined round trip to one slot.
+ * published factors and adaptive pacing — is one script (gate-n.lua) in one slot.
  */
 export interface AdaptiveParams {
   initialRate: number; minRate: number; maxRate: number; beta: number; c: number; doublingMs: number; toleranceMs: number; cooldownMs: number;
@@ -122,45 +122,28 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
   const cmd = (name: string) => (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name] as (...a: (string | number)[]) => Promise<unknown>;
 
   return {
-    /** One round trip: is the breaker closed, and do all published factors and the adaptive pace admit this call? */
+    /**
+     * One command (gate-n.lua): is the breaker closed, and do all published factors and the adaptive pace admit this
+     * call? Parts run in order and a refusal ends it, so nothing is reserved for a call that does not go.
+     */
     async acquire(net: NetworkLimits, call: CallShape, share = 1): Promise<Verdict> {
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > now();
-      let member = "";
-      let logs: string[] = [];
-      const p = redis.pipeline() as unknown as Record<string, (...a: (string | number)[]) => unknown> & { exec(): Promise<[Error | null, unknown][] | null> };
-      p.breaker?.(...breakerKeys(net.name), "check", nowArg(), ...breakerArgs(net.breaker));
-      if (factors.length) {
-        const ks = factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)]);
-        member = randomUUID();
-        logs = factors.map(({ key }) => keys.limitWindow(net.name, key));
-        p.limiterAcquire?.(ks.length, ...ks, nowArg(), member, horizonMs, ...factors.flatMap(({ factor }) => factorArgs(factor, share)));
-        // The gauges' index of live keys, in the same round trip (same slot).
-        (p as unknown as { zadd(k: string, ...a: (string | number)[]): unknown }).zadd(keys.limitKeys(net.name), ...factors.flatMap(({ key }) => [now(), key]));
-      }
-      if (useAdaptive) p.adaptive?.(keys.adaptive(net.name, "app"), "acquire", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap));
+      const member = factors.length ? randomUUID() : "";
+      const logs = factors.map(({ key }) => keys.limitWindow(net.name, key));
+      const gateKeys = [...breakerKeys(net.name), keys.adaptive(net.name, "app"), keys.limitKeys(net.name),
+        ...factors.flatMap(({ key }) => [keys.limitWindow(net.name, key), keys.limitWindow(net.name, `${key}:b`)])];
+      const args = [nowArg(), useAdaptive ? "1" : "0", ...breakerArgs(net.breaker), ...adaptiveArgs(net.adaptive, o.adaptiveCap), member, horizonMs, now(),
+        ...factors.flatMap(({ key, factor }) => [key, ...factorArgs(factor, share)])];
       const sentAt = performance.now();
-      const res = (await p.exec()) ?? [];
-      for (const [err] of res) if (err) throw err;
-      const [breaker, ...rest] = res.map(([, v]) => v as [number, number, string]);
-      const known = factors.length ? rest[0] : undefined;
-      // The scripts of one round trip cannot see each other's answers: when the breaker or the adaptive pace says
-      // wait, a slot the published factors reserved meanwhile is given back, or each refused attempt of an outage
-      // would use up the token's window for the calls after it.
-      const refuse = async (v: Verdict): Promise<Verdict> => {
-        if (known && known[0] === 0) await release({ logs, member, slot: 0 });
-        return v;
-      };
-      if (breaker && breaker[0] === 1) return refuse({ go: false, waitMs: breaker[1], reason: "breaker" });
-      if (known && known[0] > 0) return { go: false, waitMs: known[0], reason: "limit", factor: factors[known[1] - 1]?.key ?? "" };
-      if (useAdaptive) {
-        const a = rest[factors.length ? 2 : 0]; // after the factors' script and the gauges' ZADD
-        if (a && a[0] > 0) return refuse({ go: false, waitMs: a[0], reason: "adaptive" });
-      }
+      const [breaker, known, adaptive] = (await cmd("limiterGate").call(redis, gateKeys.length, ...gateKeys, ...args)) as [number, number, string][];
+      if (breaker && breaker[0] === 1) return { go: false, waitMs: breaker[1], reason: "breaker" };
+      if (known?.length && known[0] > 0) return { go: false, waitMs: known[0], reason: "limit", factor: factors[known[1] - 1]?.key ?? "" };
+      if (adaptive?.length && adaptive[0] > 0) return { go: false, waitMs: adaptive[0], reason: "adaptive" };
       const probe = breaker?.[2] === "probe";
       if (!factors.length) return { go: true, probe, delayMs: 0, dueAt: sentAt };
-      const [, , delayMs = 0, slot = 0] = (rest[0] ?? []) as number[];
+      const [, , delayMs = 0, slot = 0] = (known ?? []) as number[];
       return { go: true, probe, delayMs, charge: { logs, member, slot }, dueAt: sentAt + delayMs };
     },
 
