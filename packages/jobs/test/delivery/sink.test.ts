@@ -5,7 +5,7 @@ import { startPostgres, type PostgresServer } from "@fanout/testkit/postgres";
 import { testRedisClient } from "@fanout/testkit/redis-client";
 import { tracesOf } from "@fanout/testkit/redis-traces";
 import { waitFor } from "@fanout/testkit/wait";
-import { copyText, createPgSink, sinkFor, type PgSink } from "../../src/delivery/sink.ts";
+import { copyLines, copyText, createPgSink, sinkFor, type PgSink } from "../../src/delivery/sink.ts";
 import { addWebhook, listDeliveries } from "../../src/delivery/webhooks.ts";
 import { auditLog, disconnectAccount, setWhale, waitForTree } from "../../src/ops.ts";
 import { startSync } from "../../src/sync.ts";
@@ -81,9 +81,17 @@ describe("PostgreSQL sink and purge", () => {
     await h.engine.queues.system.add("sink.apply", { network: "facebook", accountId: id, version: 2 }, { jobId: `sink-facebook-${id}-2` });
     expect((await rows(account)).xmins).toEqual(before.xmins);
 
-    // a table that lost track of the version is replaced whole, in one transaction
+    // a table that lost track of the version (and whose rows drifted) gets the whole version, in one transaction:
+    // over the rows the account has, only what differs is deleted and inserted
     await db.query(`UPDATE "${tables.versionsTable}" SET version = 0, generation = '' WHERE account_id = $1`, [id]);
-    expect(await sink.apply("facebook", id)).toMatchObject({ mode: "full", inserted: 2_382, deleted: 2_382 });
+    await db.query(`DELETE FROM "${tables.table}" WHERE account_id = $1 AND follower_id IN (SELECT follower_id FROM "${tables.table}" WHERE account_id = $1 ORDER BY follower_id LIMIT 10)`, [id]);
+    await db.query(`INSERT INTO "${tables.table}" (network, account_id, follower_id) VALUES ('facebook', $1, 'stray-1'), ('facebook', $1, 'stray-2'), ('facebook', $1, 'stray\ttab')`, [id]);
+    expect(await sink.apply("facebook", id)).toMatchObject({ mode: "full", inserted: 10, deleted: 3, version: v2 });
+    await expectTruth(h, account, (await rows(account)).ids);
+    // and into no rows, the whole version is COPYed
+    await db.query(`UPDATE "${tables.versionsTable}" SET version = 0, generation = '' WHERE account_id = $1`, [id]);
+    await db.query(`DELETE FROM "${tables.table}" WHERE account_id = $1`, [id]);
+    expect(await sink.apply("facebook", id)).toMatchObject({ mode: "full", inserted: 2_382, deleted: 0, version: v2 });
     await expectTruth(h, account, (await rows(account)).ids);
   });
 
@@ -140,5 +148,11 @@ describe("COPY text format", () => {
     expect(copyText("12345")).toBe("12345");
     expect(copyText("a\tb\\c\nd\re")).toBe("a\\tb\\\\c\\nd\\re");
     expect(copyText("urn:li:person:Ab-9_")).toBe("urn:li:person:Ab-9_");
+  });
+
+  it("writes one line per id after the lead, escaping a chunk that needs it, and nothing for no ids", () => {
+    expect(copyLines("tw\t1\t", ["7", "8"])).toBe("tw\t1\t7\ntw\t1\t8\n");
+    expect(copyLines("", ["7", "a\tb"])).toBe("7\na\\tb\n");
+    expect(copyLines("x\t", [])).toBe("");
   });
 });
