@@ -9,6 +9,7 @@ const FILES = {
   treeLeaf: new URL("./tree/leaf-8.lua", import.meta.url),
   limiterAcquire: new URL("./limiter/acquire-n.lua", import.meta.url),
   limiterGate: new URL("./limiter/gate-n.lua", import.meta.url),
+  limiterReport: new URL("./limiter/report-n.lua", import.meta.url),
   limiterObserve: new URL("./limiter/observe-2.lua", import.meta.url),
   adaptive: new URL("./limiter/adaptive-1.lua", import.meta.url),
   breaker: new URL("./breaker/breaker-2.lua", import.meta.url),
@@ -32,6 +33,7 @@ export type ScriptName = keyof typeof FILES;
  */
 const PARTS: Partial<Record<ScriptName, Record<string, ScriptName>>> = {
   limiterGate: { breaker: "breaker", acquire: "limiterAcquire", adaptive: "adaptive" },
+  limiterReport: { breaker: "breaker", observe: "limiterObserve", adaptive: "adaptive" },
 };
 
 function source(name: ScriptName): string {

@@ -170,26 +170,21 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const o = await overrides(net.name);
       const factors = factorsFor(net, o, call);
       const t = now();
-      const ops: Op[] = [];
-      // A success ends the breaker's failure streak; it rides in the same round trip (same slot).
-      if (succeeded) ops.push((c) => c.breaker?.(...breakerKeys(net.name), "success", nowArg(), ...breakerArgs(net.breaker), ""));
-      const target = pickFactor(factors, rate, t);
-      if (target && rate) {
-        const block = throttled ? (rate.resetAtMs ?? (rate.retryAfterMs !== undefined ? t + rate.retryAfterMs : undefined)) : undefined;
-        ops.push((c) => c.limiterObserve?.(keys.limitWindow(net.name, target.key), keys.limitWindow(net.name, `${target.key}:b`), nowArg(),
-          target.factor.max, target.factor.windowMs, rate.remaining ?? "", rate.resetAtMs ?? "", block ?? "", `ph:${randomUUID()}:`));
-      }
-      const useAdaptive = factors.length === 0 || (o.adaptiveUntil ?? 0) > t;
-      if (throttled && useAdaptive) {
-        ops.push((c) => c.adaptive?.(keys.adaptive(net.name, "app"), "throttled", nowArg(), ...adaptiveArgs(net.adaptive, o.adaptiveCap)));
-      }
-      if (throttled && factors.length && rate?.remaining !== undefined && rate.remaining > 0) {
-        // The published numbers are not the whole story for this key: pace adaptively until the reset.
-        const until = rate.resetAtMs ?? t + 60_000;
-        ops.push((c) => c.hset?.(keys.limitOverrides(net.name), "adaptiveUntil", until));
-        cache.delete(net.name);
-      }
-      await batch(ops);
+      const target = rate ? pickFactor(factors, rate, t) : undefined;
+      const cut = throttled && (factors.length === 0 || (o.adaptiveUntil ?? 0) > t);
+      // The published numbers are not the whole story for this key: pace adaptively until the reset.
+      const until = throttled && factors.length && rate?.remaining !== undefined && rate.remaining > 0 ? rate.resetAtMs ?? t + 60_000 : undefined;
+      if (!succeeded && !target && !cut && until === undefined) return;
+      const reportKeys = [...breakerKeys(net.name), keys.adaptive(net.name, "app"), keys.limitOverrides(net.name),
+        ...(target ? [keys.limitWindow(net.name, target.key), keys.limitWindow(net.name, `${target.key}:b`)] : [])];
+      const block = target && rate && throttled ? (rate.resetAtMs ?? (rate.retryAfterMs !== undefined ? t + rate.retryAfterMs : undefined)) : undefined;
+      const args = [nowArg(), succeeded ? "1" : "0", cut ? "1" : "0", until ?? "", ...breakerArgs(net.breaker), ...adaptiveArgs(net.adaptive, o.adaptiveCap),
+        ...(target && rate ? [target.factor.max, target.factor.windowMs, rate.remaining ?? "", rate.resetAtMs ?? "", block ?? "", `ph:${randomUUID()}:`] : [])];
+      if (until !== undefined) cache.delete(net.name);
+      // Best effort, as corrections are: a Redis error here is not the call's failure; the next response corrects again.
+      await cmd("limiterReport").call(redis, reportKeys.length, ...reportKeys, ...args).catch((err: unknown) => {
+        if (!(err instanceof (ReplyError as new () => Error))) throw err;
+      });
     },
 
     /** Blocks every factor of the call until `untilMs` (a usage cap, a Retry-After with no headers). */
