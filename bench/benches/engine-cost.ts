@@ -246,11 +246,12 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     const profRoot = process.env.BENCH_CPUPROF_DIR ?? join(ctx.tmp, "cpuprof");
     const profDirs = { fanout: join(profRoot, "fanout"), baseline: join(profRoot, "baseline") };
     for (const d of Object.values(profDirs)) mkdirSync(d, { recursive: true });
-    ctx.log(`profiling both sides' workers (--cpu-prof) on ${profN} accounts`);
+    ctx.log(`profiling ${ctx.quick ? "Fanout's workers" : "both sides' workers"} (--cpu-prof) on ${profN} accounts`);
     const profiled = await runFanout(ctx, sim, accounts.slice(0, profN), "profiled", FANOUT_CONFIG, profDirs.fanout);
     const profile = summarizeProfiles(profDirs.fanout, 25, profiled.window);
-    const baseProfiled = await runBaseline(ctx, sim, accounts.slice(0, profN), "base-profiled", profDirs.baseline);
-    const baseProfile = summarizeProfiles(profDirs.baseline, 25, baseProfiled.window);
+    // The plain worker's profile, for where the difference goes: full mode only (quick mode keeps to its 3 minutes).
+    const baseProfiled = ctx.quick ? null : await runBaseline(ctx, sim, accounts.slice(0, profN), "base-profiled", profDirs.baseline);
+    const baseProfile = baseProfiled ? summarizeProfiles(profDirs.baseline, 25, baseProfiled.window) : null;
 
     const noopJobs = ctx.quick ? 3_000 : 50_000;
     ctx.log(`raw floor: ${noopJobs} BullMQ no-op jobs, then redis-benchmark`);
@@ -273,7 +274,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     ];
     const notes = [
       profileNote(profile),
-      whereNote(profile, profiled.pages, baseProfile, baseProfiled.pages),
+      ...(baseProfile && baseProfiled ? [whereNote(profile, profiled.pages, baseProfile, baseProfiled.pages)] : []),
       `Both make the same calls: Fanout ${fanout.calls} (${fanout.calls - fanout.pages} profiles, one per account, for whale detection, and ${fanout.pages} follower pages), the plain worker ${base.calls} (${base.calls - base.pages} profiles, ${base.pages} pages).`,
       `Redis commands per page, Fanout: ${JSON.stringify(perUnit(fanout.commands, fanout.pages, 10))}; baseline: ${JSON.stringify(perUnit(base.commands, base.pages, 10))}.`,
     ];
