@@ -28,8 +28,10 @@ const CHANGED_EVERY = 100;
 
 export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const n = ctx.quick ? 100_000 : 1_000_000;
-  // Best of three (two in quick mode), alternating: one short round each is at the mercy of the machine's noise.
+  // Best of three (two in quick mode), alternating: one short round each is at the mercy of the machine's noise. The
+  // replacement, 2.2-2.9x its baseline where its target is 1x, in the first two rounds (the first in quick mode).
   const rounds = ctx.quick ? 2 : 3;
+  const replaceRounds = ctx.quick ? 1 : 2;
   const prefix = "bench-sink";
   const pg = await startPostgres({ timeoutMs: 60_000 });
   const engine = await benchEngine(ctx, prefix, "http://127.0.0.1:9", {});
@@ -92,6 +94,10 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
         times.insert.push(performance.now() - t);
       }
 
+      if (r >= replaceRounds) {
+        ctx.log(`round ${r + 1}: first landing: sink ${round(times.sink[r] ?? 0)} ms, plain COPY ${round(times.copy[r] ?? 0)} ms`);
+        continue;
+      }
       // Replacing: the table holds the previous version and the version row is gone (change sets expired).
       await holdPrevious("bench_followers");
       await db.query("DELETE FROM bench_versions");
@@ -130,7 +136,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
     ];
     return {
       rows,
-      config: { rows: n, rounds, chunk: CHUNK, changedEvery: CHANGED_EVERY, table: "PRIMARY KEY (network, account_id, follower_id)", postgres: "private initdb, fsync off" },
+      config: { rows: n, rounds, replaceRounds, chunk: CHUNK, changedEvery: CHANGED_EVERY, table: "PRIMARY KEY (network, account_id, follower_id)", postgres: "private initdb, fsync off" },
       samples: { ms: times },
       notes: ["best of the rounds; the sink's time includes reading the version out of Redis in 5,000-id chunks"],
     };

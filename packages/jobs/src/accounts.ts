@@ -22,15 +22,8 @@ export function createAccounts({ redis, keys, vault, clock }: { redis: RedisClie
   return {
     async connect(network: string, id: string, token: string, refreshToken?: string | null): Promise<void> {
       const now = clock.now();
-      const sealed: Record<string, string> = { token: vault.seal(token), keyId: vault.currentKeyId };
-      if (refreshToken) sealed.refreshToken = vault.seal(refreshToken);
-      const version = await redis.hincrby(keys.account(network, id), "tokenVersion", 1);
-      const m = redis.multi();
-      m.del(keys.accountToken(network, id));
-      m.hset(keys.accountToken(network, id), { ...sealed, version: String(version) });
-      m.hset(keys.account(network, id), { network, id, connected: "1", connectedAt: String(now) });
-      m.hdel(keys.account(network, id), "reason", "disconnectedAt");
-      await m.exec();
+      const sealed = ["token", vault.seal(token), "keyId", vault.currentKeyId, ...(refreshToken ? ["refreshToken", vault.seal(refreshToken)] : [])];
+      await runScript(redis, "accountConnect", [keys.account(network, id), keys.accountToken(network, id)], [network, id, now, ...sealed]);
       await redis.zadd(keys.accountsIndex(), now, `${network}:${id}`);
       cache.delete(`${network}:${id}`);
     },

@@ -23,6 +23,7 @@ const FILES = {
   reseal: new URL("./reseal-1.lua", import.meta.url),
   scrubSamples: new URL("./delivery/scrub-1.lua", import.meta.url),
   accountDisconnect: new URL("./disconnect-1.lua", import.meta.url),
+  accountConnect: new URL("./connect-2.lua", import.meta.url),
 } as const;
 
 export type ScriptName = keyof typeof FILES;

@@ -30,6 +30,23 @@ describe("secret rotation with a key ring", () => {
     await c.quit();
   });
 
+  it("connect replaces the token whole, bumps its version and clears a disconnection; the token is stored sealed", async () => {
+    const e = await engineWith(OLD);
+    await e.accounts.connect("twitter", "c1", "access-1", "refresh-1");
+    await e.accounts.disconnect("twitter", "c1", "revoked by the user");
+    expect(await e.accounts.tokens("twitter", "c1")).toBeNull();
+    await e.accounts.connect("twitter", "c1", "access-2", null); // a new grant without a refresh token
+    expect(await e.accounts.tokens("twitter", "c1")).toEqual({ token: "access-2", refreshToken: null, version: 2 });
+    const info = await e.redis.hgetall(e.keys.account("twitter", "c1"));
+    expect(info).toMatchObject({ network: "twitter", id: "c1", connected: "1", tokenVersion: "2" });
+    expect(info.reason).toBeUndefined();
+    expect(info.disconnectedAt).toBeUndefined();
+    const stored = await e.redis.hgetall(e.keys.accountToken("twitter", "c1"));
+    expect(Object.keys(stored).sort()).toEqual(["keyId", "token", "version"]);
+    expect(JSON.stringify(stored)).not.toContain("access-2");
+    expect(await e.redis.zscore(e.keys.accountsIndex(), "twitter:c1")).not.toBeNull();
+  });
+
   it("re-seals every token and webhook secret under the new key; then the old key can go", async () => {
     const before = await engineWith(OLD);
     for (let i = 0; i < 7; i++) await before.accounts.connect("twitter", `u${i}`, `access-${i}`, i % 2 ? `refresh-${i}` : null);
