@@ -140,19 +140,31 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
   const sim = await startSimnet();
   try {
     const nets: NetworkName[] = ctx.quick ? ["twitter"] : ["twitter", "mastodon", "facebook", "linkedin"];
-    const results: WhaleResult[] = [];
-    for (const net of nets) {
+    const one = async (on: Simnet, net: NetworkName): Promise<WhaleResult> => {
       const account = ctx.quick
-        ? (await sim.createAccounts(net, 1, 100_000, "whale100k-"))[0]
-        : await sim.account(net, "whale");
+        ? (await on.createAccounts(net, 1, 100_000, "whale100k-"))[0]
+        : await on.account(net, "whale");
       if (!account) throw new Error(`no whale account on ${net}`);
-      results.push(await runWhale(ctx, sim, PLANS[net], account));
+      return runWhale(ctx, on, PLANS[net], account);
+    };
+    const results: WhaleResult[] = [await one(sim, "twitter")];
+    if (!ctx.quick) {
+      // Mastodon's and Facebook's whales are sequential cursor chains, bound by latency rather than CPU, with no
+      // target: they run side by side, each against its own simnet (the full run keeps to its 30 minutes).
+      const sim2 = await startSimnet();
+      try {
+        results.push(...(await Promise.all([one(sim, "mastodon"), one(sim2, "facebook")])));
+      } finally {
+        await sim2.stop();
+      }
+      results.push(await one(sim, "linkedin"));
     }
+    const beside: Partial<Record<NetworkName, NetworkName>> = ctx.quick ? {} : { mastodon: "facebook", facebook: "mastodon" };
     const rows: Row[] = results.map((r) => ({
       figure: `${r.network} whale (${r.followers.toLocaleString("en-US")} followers, ${r.pages} pages): wall time vs bound`,
       fanout: round(r.wallS, 2), baseline: round(r.boundS, 2), vs: r.how, unit: "s", digits: 2,
       ...(PLANS[r.network].target ? { target: { on: "ratio" as const, op: "<=" as const, value: PLANS[r.network].target ?? 1.1 } } : {}),
-      note: `${r.state}, ${r.stored.toLocaleString("en-US")} followers stored${PLANS[r.network].target ? "" : "; reported, no target"}`,
+      note: `${r.state}, ${r.stored.toLocaleString("en-US")} followers stored${PLANS[r.network].target ? "" : "; reported, no target"}${beside[r.network] ? `; run beside the ${beside[r.network] ?? ""} whale` : ""}`,
     }));
     const tw = results.find((r) => r.network === "twitter");
     if (tw) {
