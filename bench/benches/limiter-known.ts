@@ -336,7 +336,7 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
       ...(["published", "adaptive"] as const).map((kind) => ({
         figure: `Redis round trips per acquisition (${kind === "published" ? "a published limit" : "the adaptive limiter"}; socket writes over 1,000 in a row)`,
         fanout: round(over[kind].roundTripsPerAcquisition, 3), unit: "", digits: 3,
-        note: "breaker check, every factor's log and pacing (or the adaptive pace) in one pipeline to one slot; the per-network overrides are read once a second at most",
+        note: "breaker check, every factor's log and pacing (or the adaptive pace) in one script (gate-n.lua) in one slot; the per-network overrides are read once a second at most",
         target: { on: "fanout" as const, op: "<=" as const, value: 1.01 },
       })),
       ...two.shares.map((share, i) => ({ figure: `two tokens on one app limit: token ${i === 0 ? "A" : "B"}'s share of the app budget, both saturated`, fanout: pct(share), unit: "%", note: `${two.served[i] ?? 0} of ${Math.round(two.allowed)} allowed after the first 3 s of ${twoS} s; 429s ${two.throttled}`, target: { on: "fanout" as const, op: ">=" as const, value: 45 } })),
