@@ -9,7 +9,7 @@ import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { summarizeProfiles, type ProfileSummary } from "../lib/cpuprofile.ts";
 import { cpuOf } from "../lib/procs.ts";
-import { commandStats, commandUsec, diffCommands, perUnit, redisCpuSeconds, round, totalCommands, wipePrefix, type CommandCounts } from "../lib/redis.ts";
+import { commandStats, commandTable, diffCommands, perUnit, redisCpuSeconds, round, totalCommands, wipePrefix, type CommandCounts } from "../lib/redis.ts";
 import { quietConfig, startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { sleep, waitUntil } from "../lib/stats.ts";
 import type { Row } from "../lib/summary.ts";
@@ -62,8 +62,7 @@ function sampleCounts(counts: Counts): { stop(): Promise<Record<string, number>>
 }
 
 async function measure(ctx: BenchContext, sim: Simnet, pids: number[], counts: Counts, work: () => Promise<{ pages: number; calls: number }>): Promise<Omit<RunMeasure, "checked">> {
-  const cmd0 = await commandStats(ctx.redis);
-  const usec0 = await commandUsec(ctx.redis);
+  const cmd0 = await commandTable(ctx.redis);
   const cpu0 = cpuOf(pids);
   const rcpu0 = await redisCpuSeconds(ctx.redis);
   const scpu0 = cpuOf([sim.child.pid]);
@@ -74,8 +73,9 @@ async function measure(ctx: BenchContext, sim: Simnet, pids: number[], counts: C
   const wallS = (performance.now() - t0) / 1000;
   const queue = await sampler.stop();
   const toUs = Number(process.hrtime.bigint() / 1000n);
-  const commands = diffCommands(cmd0, await commandStats(ctx.redis));
-  const usec = diffCommands(usec0, await commandUsec(ctx.redis));
+  const cmd1 = await commandTable(ctx.redis);
+  const commands = diffCommands(cmd0.calls, cmd1.calls);
+  const usec = diffCommands(cmd0.usec, cmd1.usec);
   return {
     commandUsec: usec, queue, window: { fromUs, toUs }, wallS, pages, calls, pagesPerS: pages / wallS, commands, commandsPerPage: totalCommands(commands) / pages,
     workerCpuS: cpuOf(pids) - cpu0, redisCpuS: (await redisCpuSeconds(ctx.redis)) - rcpu0, simnetCpuS: cpuOf([sim.child.pid]) - scpu0,

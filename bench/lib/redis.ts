@@ -4,24 +4,25 @@ import type { Redis } from "ioredis";
 export type CommandCounts = Record<string, number>;
 
 export async function commandStats(redis: Redis): Promise<CommandCounts> {
-  const text = await redis.info("commandstats");
-  const out: CommandCounts = {};
-  for (const line of text.split("\n")) {
-    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
-    if (m?.[1] && m[2]) out[m[1]] = Number(m[2]);
-  }
-  return out;
+  return (await commandTable(redis)).calls;
 }
 
-/** Microseconds Redis spent in each command so far (INFO commandstats `usec`; a script's time includes the commands it ran). */
-export async function commandUsec(redis: Redis): Promise<CommandCounts> {
+/**
+ * INFO commandstats in one read: calls per command, and the microseconds Redis spent in each (`usec`; a script's
+ * time includes the commands it ran).
+ */
+export async function commandTable(redis: Redis): Promise<{ calls: CommandCounts; usec: CommandCounts }> {
   const text = await redis.info("commandstats");
-  const out: CommandCounts = {};
+  const calls: CommandCounts = {};
+  const usec: CommandCounts = {};
   for (const line of text.split("\n")) {
-    const m = /^cmdstat_([^:]+):calls=\d+,usec=(\d+)/.exec(line.trim());
-    if (m?.[1] && m[2]) out[m[1]] = Number(m[2]);
+    const m = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line.trim());
+    if (m?.[1] && m[2] && m[3]) {
+      calls[m[1]] = Number(m[2]);
+      usec[m[1]] = Number(m[3]);
+    }
   }
-  return out;
+  return { calls, usec };
 }
 
 /** after − before, without the INFO calls the measurement itself made. */

@@ -50,8 +50,11 @@ export interface FanoutWorkerOptions {
 }
 
 /** `node apps/worker/bin/fanout.js worker` × count, each ready once it logged "worker ready". */
+/** Node's arguments to write a V8 CPU profile into `dir` at exit (none without a dir). */
+const profArgs = (dir?: string) => (dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : []);
+
 export async function startFanoutWorkers(ctx: BenchContext, o: FanoutWorkerOptions): Promise<Child[]> {
-  const nodeArgs = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const nodeArgs = profArgs(o.cpuProfDir);
   return Promise.all(Array.from({ length: o.count }, async (_, i) => {
     const { child } = await spawnChild(`fanout-worker-${i}`, process.execPath, [...nodeArgs, FANOUT_CLI, "worker", ...(o.args ?? [])], {
       cwd: ROOT, env: fanoutEnv(ctx, o.prefix, o.simnetUrl, o.configPath, o.clusterNodes), ready: /worker ready/, readyTimeoutMs: 60_000,
@@ -62,7 +65,7 @@ export async function startFanoutWorkers(ctx: BenchContext, o: FanoutWorkerOptio
 
 /** The plain-BullMQ baseline worker (bench/workers/baseline-worker.ts) × count. */
 export async function startBaselineWorkers(count: number, cfg: BaselineConfig, cpuProfDir?: string): Promise<Child[]> {
-  const nodeArgs = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const nodeArgs = profArgs(cpuProfDir);
   return Promise.all(Array.from({ length: count }, async (_, i) => {
     const { child } = await spawnChild(`baseline-worker-${i}`, process.execPath, [...nodeArgs, "--import", "tsx", BASELINE_WORKER], {
       cwd: ROOT, env: { ...process.env, BENCH_BASELINE: JSON.stringify(cfg) }, ready: /baseline ready/, readyTimeoutMs: 60_000,

@@ -37,9 +37,16 @@ const PARTS: Partial<Record<ScriptName, Record<string, ScriptName>>> = {
   limiterReport: { breaker: "breaker", observe: "limiterObserve", adaptive: "adaptive" },
 };
 
+/** Each script's source, read once per process (every connection defines every script). */
+const sources = new Map<ScriptName, string>();
 function source(name: ScriptName): string {
-  const parts = Object.entries(PARTS[name] ?? {}).map(([fn, part]) => `local function ${fn}(KEYS, ARGV)\n${readFileSync(FILES[part], "utf8")}\nend\n`);
-  return parts.join("") + readFileSync(FILES[name], "utf8");
+  let lua = sources.get(name);
+  if (lua === undefined) {
+    const parts = Object.entries(PARTS[name] ?? {}).map(([fn, part]) => `local function ${fn}(KEYS, ARGV)\n${readFileSync(FILES[part], "utf8")}\nend\n`);
+    lua = parts.join("") + readFileSync(FILES[name], "utf8");
+    sources.set(name, lua);
+  }
+  return lua;
 }
 type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 

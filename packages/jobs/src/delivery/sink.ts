@@ -175,9 +175,10 @@ export function createPgSink(opts: { url: string; tables: SinkTables; chunk: num
 
 /** COPY's text format: backslash, tab, newline and carriage return are escaped. */
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPED = /[\\\t\n\r]/g;
+const NEEDS_ESCAPE = new RegExp(ESCAPED.source);
 export function copyText(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch] ?? ch) : s;
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPED, (ch) => COPY_ESCAPES[ch] ?? ch) : s;
 }
 
 /** COPY text lines, `lead` then each id: joined in one step when no id needs escaping (ids seldom do). */

@@ -181,10 +181,8 @@ export function createLimiter(deps: { redis: RedisClient; keys: Keys; clock?: { 
       const args = [nowArg(), succeeded ? "1" : "0", cut ? "1" : "0", until ?? "", ...breakerArgs(net.breaker), ...adaptiveArgs(net.adaptive, o.adaptiveCap),
         ...(target && rate ? [target.factor.max, target.factor.windowMs, rate.remaining ?? "", rate.resetAtMs ?? "", block ?? "", `ph:${randomUUID()}:`] : [])];
       if (until !== undefined) cache.delete(net.name);
-      // Best effort, as corrections are: a Redis error here is not the call's failure; the next response corrects again.
-      await cmd("limiterReport").call(redis, reportKeys.length, ...reportKeys, ...args).catch((err: unknown) => {
-        if (!(err instanceof (ReplyError as new () => Error))) throw err;
-      });
+      // Best effort, as corrections are (batch): a Redis error here is not the call's failure; the next response corrects.
+      await batch([(c) => c.limiterReport?.(reportKeys.length, ...reportKeys, ...args)]);
     },
 
     /** Blocks every factor of the call until `untilMs` (a usage cap, a Retry-After with no headers). */
