@@ -100,14 +100,14 @@ const ctx: BenchContext = {
  * millisecond (the known limiter's worst rolling second, the whale's cursor chain against its bound), sub-millisecond
  * latencies (tree reads) or a latency target on a CPU-heavy setup (the console seeds 50,000 jobs). The others run in
  * two lanes at once, each lane with its own Redis server: the adaptive limiter (a share of its hidden limit, which a
- * busy CPU lowers) beside the outage (a side-by-side ratio) and the interactive first page (a latency far from its
- * target), then the benches whose figures are counts or informational. Each result file names what ran beside it
+ * busy CPU lowers) beside the outage (a side-by-side ratio), the interactive first page (a latency far from its
+ * target) and two whose figures are counts (correctness, the trickle tick's commands); then the informational ones. Each result file names what ran beside it
  * (`beside`). A full run is strictly one bench at a time.
  */
 const QUICK_PLAN: (string | [string[], string[]])[] = [
   "engine-cost", "limiter-known", "fairness", "whale", "sink", "tree-read", "console",
-  [["limiter-adaptive"], ["outage", "interactive"]],
-  [["scaling", "simnet", "correctness"], ["memory", "trickle-scale"]],
+  [["limiter-adaptive"], ["outage", "interactive", "correctness", "trickle-scale"]],
+  [["scaling", "simnet"], ["memory"]],
 ];
 
 /** The steps to run: single benches, or two lanes that run at the same time (quick mode only). */

@@ -8,7 +8,7 @@ import { waitForTree } from "@fanout/jobs/ops";
 import { startSync } from "@fanout/jobs/sync";
 import type { BenchContext, BenchOutput } from "../lib/context.ts";
 import { summarizeProfiles, type ProfileSummary } from "../lib/cpuprofile.ts";
-import { cpuOf } from "../lib/procs.ts";
+import { cpuOf, whenQuiet } from "../lib/procs.ts";
 import { commandStats, commandTable, diffCommands, perUnit, redisCpuSeconds, round, totalCommands, wipePrefix, type CommandCounts } from "../lib/redis.ts";
 import { quietConfig, startSimnet, type SimAccount, type Simnet } from "../lib/simnet.ts";
 import { sleep, waitUntil } from "../lib/stats.ts";
@@ -94,7 +94,7 @@ async function runFanout(ctx: BenchContext, sim: Simnet, accounts: SimAccount[],
       await Promise.all(accounts.slice(i, i + 50).map((a) => engine.accounts.connect("twitter", a.id, a.token, a.refreshToken ?? null)));
     }
     const workers = await startFanoutWorkers(ctx, { count: WORKERS, prefix, simnetUrl: sim.url, configPath, ...(cpuProfDir ? { cpuProfDir } : {}) });
-    await sleep(500);
+    await whenQuiet(workers.map((w) => w.pid)); // their start-up stays out of the measurement
     await sim.resetStats();
     const m = await measure(ctx, sim, workers.map((w) => w.pid), () => engine.queues.default.getJobCounts("wait", "active", "delayed", "prioritized"), async () => {
       const { treeId } = await startSync(engine, accounts.map((a) => `twitter:${a.id}`));
@@ -123,7 +123,7 @@ async function runBaseline(ctx: BenchContext, sim: Simnet, accounts: SimAccount[
   const conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("pages", { connection: conn, prefix });
   try {
-    await sleep(500);
+    await whenQuiet(workers.map((w) => w.pid)); // their start-up stays out of the measurement
     await sim.resetStats();
     const m = await measure(ctx, sim, workers.map((w) => w.pid), () => queue.getJobCounts("wait", "active", "delayed", "prioritized"), async () => {
       await queue.addBulk(accounts.map((a) => ({ name: "page", data: { id: a.id, profile: true }, opts: BASELINE_JOB_OPTIONS })));

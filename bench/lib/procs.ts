@@ -125,3 +125,20 @@ export function cpuSeconds(pid: number): number | undefined {
 export function cpuOf(pids: number[]): number {
   return pids.reduce((s, p) => s + (cpuSeconds(p) ?? 0), 0);
 }
+
+/**
+ * Waits until processes just started have gone quiet: at most `maxBusy` of a core between them over one `windowMs`
+ * (their start-up: modules still compiling, first timers, connections). Returns the ms it took.
+ */
+export async function whenQuiet(pids: number[], o: { windowMs?: number; maxBusy?: number; timeoutMs?: number } = {}): Promise<number> {
+  const { windowMs = 100, maxBusy = 0.1, timeoutMs = 10_000 } = o;
+  const t0 = performance.now();
+  let before = cpuOf(pids);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = cpuOf(pids);
+    if (now - before <= maxBusy * windowMs / 1000) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`processes ${pids.join(", ")} still busy ${timeoutMs} ms after start (${Math.round((now - before) * 1000)} ms CPU in the last ${windowMs} ms)`);
+    before = now;
+  }
+}

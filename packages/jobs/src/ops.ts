@@ -183,7 +183,8 @@ export async function setPaused(engine: Engine, target: string, paused: boolean,
 export interface Stats {
   at: number;
   queues: Record<string, Record<string, number> & { paused: number }>;
-  workers: { id: string; host: string; pid: number; queues: string[]; active: number; at: number }[];
+  /** `whaleSlots`: whale jobs this process takes at a time now, of its full concurrency (fewer while it yields). */
+  workers: { id: string; host: string; pid: number; queues: string[]; active: number; at: number; whaleSlots?: { now: number; full: number } | null }[];
   networks: Record<string, {
     paused: boolean; breaker: string; errorsLastHour: Record<string, number>;
     limits: { key: string; used: number; max: number | null; resetAt: number | null; blockedUntil: number | null }[];

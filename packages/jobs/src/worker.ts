@@ -24,6 +24,12 @@ export interface WorkerOptions {
   sampleMs?: number;
   version?: string;
   metricsPort?: number | null;
+  /**
+   * Whales take spare capacity only: while the interactive or default queue has jobs waiting for a slot, this
+   * process's whale slots shrink to `slots` (default a fifth of its whale concurrency), and grow back once neither
+   * has. Checked every `everyMs` (default 100) while whale jobs run. `false`: whale slots stay fixed.
+   */
+  whaleYield?: { slots?: number; everyMs?: number } | false;
 }
 
 export interface WorkerFleetMember {
@@ -62,17 +68,20 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
     if (isDeliveryJob(job.name)) return processDelivery(job as Job & { name: typeof job.name });
     throw new Error(`no processor for job type "${job.name}"`);
   };
-  const processor = async (job: Job, token?: string) => {
+  const activeIn: Partial<Record<QueueName, number>> = {};
+  const processorFor = (q: QueueName) => async (job: Job, token?: string) => {
     active++;
+    activeIn[q] = (activeIn[q] ?? 0) + 1;
     try {
       return await dispatch(job, token);
     } finally {
       active--;
+      activeIn[q] = (activeIn[q] ?? 1) - 1;
     }
   };
   const workers = names.map((q) => {
     const concurrency = typeof opts.concurrency === "number" ? opts.concurrency : (opts.concurrency?.[q] ?? DEFAULT_CONCURRENCY[q]);
-    const w = new Worker(q, processor, {
+    const w = new Worker(q, processorFor(q), {
       connection: engine.queueRedis, prefix: engine.keys.queuePrefix(q), concurrency, metrics: { maxDataPoints: 1_440 },
       settings: {
         // Issue 12: webhook deliveries follow their own ~24 h schedule (delivery/schedule.ts); everything else jitters.
@@ -88,8 +97,12 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
     return w;
   });
 
+  const whales = names.includes("whales") ? workers[names.indexOf("whales")] : undefined;
+  const whalesFull = whales?.concurrency ?? 0;
+  const stopYield = whales && opts.whaleYield !== false ? startWhaleYield(engine, whales, () => activeIn.whales ?? 0, opts.whaleYield ?? {}) : () => undefined;
+
   const beat = async () => {
-    const doc = { id, host: hostname(), pid: process.pid, queues: names, active, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: server?.port ?? null };
+    const doc = { id, host: hostname(), pid: process.pid, queues: names, active, whaleSlots: whales ? { now: whales.concurrency, full: whalesFull } : null, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: server?.port ?? null };
     const p = engine.redis.pipeline();
     p.set(engine.keys.worker(id), JSON.stringify(doc), "PX", (opts.heartbeatMs ?? 5_000) * 3);
     p.zadd(engine.keys.workers(), doc.at, id);
@@ -103,6 +116,7 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
     id, workers, metricsPort: server?.port ?? null,
     async stop() {
       clearInterval(timer);
+      stopYield();
       stopSampler();
       await server?.close();
       const grace = opts.graceMs ?? 30_000;
@@ -118,4 +132,38 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
       await closeHttpAgent();
     },
   };
+}
+
+/** The queues whose waiting jobs make whales yield: a user waiting, and ordinary syncs. */
+const YIELD_TO = ["interactive", "default"] as const;
+
+/**
+ * While whale jobs run here, checks every `everyMs` whether a queue whales yield to has jobs waiting (wait or
+ * prioritized: every slot of the fleet's is taken); if so, this process takes at most `slots` whale jobs at a time,
+ * and its full whale concurrency again once none waits. Jobs already running finish; BullMQ only fetches fewer.
+ */
+function startWhaleYield(engine: Engine, whales: Worker, whalesActive: () => number, o: { slots?: number; everyMs?: number }): () => void {
+  const full = whales.concurrency;
+  const slots = Math.min(full, Math.max(1, o.slots ?? Math.round(full / 5)));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = async () => {
+    // Idle at full concurrency: nothing to shrink. Shrunk: keep checking until the others have drained.
+    if (whalesActive() === 0 && whales.concurrency === full) return;
+    const counts = await Promise.all(YIELD_TO.map((q) => engine.queues[q].getJobCounts("wait", "prioritized")));
+    const waiting = counts.some((c) => (c.wait ?? 0) + (c.prioritized ?? 0) > 0);
+    const want = waiting ? slots : full;
+    if (whales.concurrency !== want) {
+      whales.concurrency = want;
+      engine.log.debug({ whaleSlots: want }, waiting ? "whales yield: other queues have jobs waiting" : "whales back to full concurrency");
+    }
+  };
+  const loop = () => {
+    timer = setTimeout(() => {
+      check().catch((err: unknown) => engine.log.warn({ err: (err as Error).message }, "whale yield check failed")).finally(() => { if (!stopped) loop(); });
+    }, o.everyMs ?? 100);
+    timer.unref();
+  };
+  loop();
+  return () => { stopped = true; clearTimeout(timer); };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@fanout/testkit/wait";
-import { waitForTree } from "../src/ops.ts";
+import { stats, waitForTree } from "../src/ops.ts";
 import { startSync } from "../src/sync.ts";
 import { FAST, newAccount } from "./delivery/fixtures.ts";
 import { startHarness, type Harness } from "./harness.ts";
@@ -30,5 +30,42 @@ describe("a fan-out does not starve a cursor chain in the same queue", () => {
     // Taking turns with the fan-out at most, the chain's 20 pages cost it ~40 of its 500: far from done.
     expect(chainDone.fanOut?.counts.done ?? 0).toBeLessThan(250);
     expect((await waitForTree(h.engine, treeId, { timeoutMs: 90_000 })).state).toBe("done");
+  });
+});
+
+/**
+ * Whales take spare capacity only: while the default queue has jobs waiting for a slot, a worker takes at most its
+ * yield slots of whale jobs at a time, and its full whale concurrency again once default has drained.
+ */
+describe("whale slots yield to waiting small syncs", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: { whaleThreshold: 5_000 } });
+    await h.simnet.admin("PATCH", "/_simnet/config", { ...FAST, networks: { ...FAST.networks, linkedin: { latencyMs: { p50: 20, p99: 40 } } } });
+  });
+  afterAll(() => h.stop());
+
+  it("shrinks the whale slots while default has a backlog and grows them back after", async () => {
+    const whale = await newAccount(h, "linkedin", 50_000); // 1,000 pages of 50, routed to the whales queue
+    const small = await Promise.all(Array.from({ length: 4 }, () => newAccount(h, "linkedin", 1_000)));
+    const member = await h.worker({ queues: ["default", "whales"], concurrency: { default: 2, whales: 8 }, whaleYield: { slots: 2, everyMs: 50 } });
+    const whales = member.workers[1];
+    if (!whales) throw new Error("no whales worker");
+    const whaleTree = (await startSync(h.engine, [whale.account])).treeId;
+    const activeWhales = () => h.engine.queues.whales.getJobCounts("active").then((c) => c.active ?? 0);
+    await waitFor(activeWhales, (n) => n > 2, { timeoutMs: 30_000, what: "the whale running on more than 2 slots" });
+
+    // 4 accounts x 21 calls on 2 default slots: a backlog that waits for seconds.
+    const { treeId } = await startSync(h.engine, small.map((a) => a.account));
+    await waitFor(async () => ({ slots: whales.concurrency, active: await activeWhales(), waiting: await h.engine.queues.default.getJobCounts("wait", "prioritized") }),
+      (s) => s.slots === 2 && s.active <= 2 && (s.waiting.wait ?? 0) + (s.waiting.prioritized ?? 0) > 0,
+      { timeoutMs: 10_000, what: "whale slots down to 2 while default jobs wait" });
+    const beat = await waitFor(() => stats(h.engine).then((s) => s.workers.find((w) => w.id === member.id)), (w) => w?.whaleSlots?.now === 2, { timeoutMs: 5_000, what: "the heartbeat's whale slots" });
+    expect(beat?.whaleSlots).toEqual({ now: 2, full: 8 });
+
+    expect((await waitForTree(h.engine, treeId, { timeoutMs: 60_000 })).state).toBe("done");
+    await waitFor(activeWhales, (n) => n > 2, { timeoutMs: 10_000, what: "the whale back on more than 2 slots" });
+    expect(whales.concurrency).toBe(8);
+    expect((await waitForTree(h.engine, whaleTree, { timeoutMs: 120_000 })).state).toBe("done");
   });
 });

@@ -4,8 +4,7 @@ import { Empty } from "../panel.tsx";
 
 /**
  * A heartbeat as the worker writes it: the stats type plus the fields the console shows when present. Its `active`
- * is left out: the heartbeat counts the process's running BullMQ workers there (one per queue), not jobs; active
- * jobs are read from the queues instead.
+ * is left out: a count up to a heartbeat old; active jobs are read from the queues instead.
  */
 type Heartbeat = Stats["workers"][number] & { metricsPort?: number | null; version?: string };
 
@@ -25,7 +24,12 @@ export function WorkersTable({ workers, nowMs, compact = false }: { workers: Sta
           <tr key={w.id} data-worker={w.id}>
             <td className="mono">{compact ? `${w.host}/${w.pid}` : w.id}</td>
             {compact ? null : <><td>{w.host}</td><td className="r num">{w.pid}</td></>}
-            <td className="mono small">{w.queues.join(", ")}</td>
+            <td className="mono small">
+              {w.queues.join(", ")}
+              {w.whaleSlots && w.whaleSlots.now < w.whaleSlots.full
+                ? <span className="muted" title="whale jobs wait while the interactive or default queue has jobs waiting"> · whales yielding: {w.whaleSlots.now} of {w.whaleSlots.full} slots</span>
+                : null}
+            </td>
             {compact ? null : <><td className="mono small">{typeof w.metricsPort === "number" ? `127.0.0.1:${w.metricsPort}/metrics` : "—"}</td><td className="mono">{w.version ?? "—"}</td></>}
             <td className={`r num ${nowMs - w.at > 15_000 ? "text-warn" : ""}`}>{ago(nowMs, w.at)}</td>
           </tr>
