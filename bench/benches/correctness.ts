@@ -77,7 +77,13 @@ export async function run(ctx: BenchContext): Promise<BenchOutput> {
         const truth = await sim.admin<{ count: number; sha256: string }>("GET", `/_simnet/truth/${network}/${id}`);
         const mine = await followersOf(engine, a);
         if (mine.count === truth.count && mine.sha256 === truth.sha256) equal++;
-        else mismatches.push(`${a}: ${mine.count} vs ${truth.count}`);
+        else {
+          // What the tree knew of it: a mismatch on a node it called done is the bug to chase.
+          const nd = await engine.tree.node(treeId, a);
+          const gaps = nd?.total0 ? await engine.tree.gaps(treeId, a, nd.total0) : [];
+          const missing = gaps.reduce((n, [x, y]) => n + y - x, 0);
+          mismatches.push(`${a}: ${mine.count} vs ${truth.count}; node ${JSON.stringify(nd)}; coverage gaps ${gaps.length} (${missing} positions) ${JSON.stringify(gaps.slice(0, 10))}; whale ${JSON.stringify(await engine.whales.isWhale(a))}`);
+        }
       }
       const anomaly = endless ? (await engine.tree.node(treeId, `linkedin:${endless.account.id}`))?.anomaly ?? null : null;
       const compared = accounts.length - (endless ? 1 : 0);

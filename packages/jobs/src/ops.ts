@@ -145,22 +145,29 @@ export async function connectAccount(engine: Engine, account: string, token: str
 
 export async function disconnectAccount(engine: Engine, account: string, purge: boolean, actor: Actor = CLI): Promise<{ account: string; connected: false; purged: boolean; removed: number }> {
   const { network, id } = requireAccount(account);
+  const node = `${network}:${id}`;
   const known = await engine.accounts.disconnect(network, id);
   if (!known) throw new NotFoundError(`unknown account ${account}`);
+  // The parked jobs' tickets go first: a reconnect racing this must not wake jobs that are being removed.
+  await engine.accounts.takeParked(network, id);
   let removed = 0;
-  for (const { queue, jobId } of await engine.accounts.takeParked(network, id)) {
-    if (!isQueueName(queue)) continue;
-    const job = await engine.queues[queue].getJob(jobId);
-    // A job being parked right now is still active and cannot be removed: it finds no token and parks, and stays so.
-    if (!job || (await job.getState()) === "active") continue;
-    await job.remove();
-    removed++;
+  let purged: Record<string, number> = {};
+  if (purge) {
+    // Issue 12: every key of the account, its part of recent syncs (jobs removed, open pages ended, the trees
+    // announced once its node is gone), its earlier audit entries and its sink rows (delivery/purge.ts).
+    const report = await purgeAccountData(engine, network, id);
+    removed = report.jobs;
+    purged = { auditEntries: report.auditEntries };
+  } else {
+    // Its waiting jobs (parked ones included) are removed and their pages ended, so every sync it was in settles.
+    for (const treeId of await engine.redis.zrange(engine.keys.treesByAccount(node), 0, -1)) {
+      // Settled (or expired) trees have no open page.
+      if ((await engine.redis.hget(engine.keys.treeMeta(treeId), "state")) === "open") removed += await closeOpenPages(engine, treeId, node, "account disconnected");
+    }
   }
-  // Issue 12: a purge deletes every key of the account, its part of recent syncs and its sink rows (delivery/purge.ts).
-  if (purge) await purgeAccountData(engine, network, id);
-  await engine.redis.zrem(engine.keys.accountsDue(), `${network}:${id}`);
-  await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: `${network}:${id}`, removed });
-  return { account: `${network}:${id}`, connected: false, purged: purge, removed };
+  await engine.redis.zrem(engine.keys.accountsDue(), node);
+  await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: node, removed, ...purged });
+  return { account: node, connected: false, purged: purge, removed };
 }
 
 /** TARGET: a queue name, or `network:NAME` (that network's jobs wait in every queue; others flow). */
@@ -311,25 +318,34 @@ export async function cancelTree(engine: Engine, treeId: string, actor: Actor = 
   await engine.redis.hset(engine.keys.treeMeta(treeId), "cancelled", "1");
   const accounts = meta.accounts ? (JSON.parse(meta.accounts) as string[]) : [];
   let cancelled = 0;
-  for (const account of accounts) {
-    const { network, id } = requireAccount(account);
-    let cursor: string | null = "0";
-    while (cursor !== null) {
-      const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, account, cursor, 500);
-      cursor = res.next;
-      for (const l of res.leaves.filter((x) => OPEN_LEAF.has(x.state))) {
-        for (const q of QUEUES) {
-          const job = await engine.queues[q].getJob(pageJobId(treeId, network, id, l.page));
-          if (job && WAITING_STATES.has(await job.getState())) { await job.remove(); break; }
-        }
-        const r = await engine.tree.fail(treeId, account, l.page, { error: "cancelled by an operator", kind: "cancelled" });
-        cancelled++;
-        if (r.treeState) await publishSettled(engine, treeId, r.treeState);
-      }
-    }
-  }
+  for (const account of accounts) cancelled += await closeOpenPages(engine, treeId, account, "cancelled by an operator");
   await audit(engine, actor, "cancel-tree", { treeId, cancelled });
   return { treeId, cancelled };
+}
+
+/**
+ * Ends an account's open pages in one tree (pending, delayed or parked): each one's job is removed when it has not
+ * started, and the page is recorded failed (kind "cancelled", with `error`), so the tree settles. A job running at
+ * this moment finishes; its page stays failed. Answers how many pages it ended.
+ */
+async function closeOpenPages(engine: Engine, treeId: string, account: string, error: string): Promise<number> {
+  const { network, id } = requireAccount(account);
+  let closed = 0;
+  let cursor: string | null = "0";
+  while (cursor !== null) {
+    const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, account, cursor, 500);
+    cursor = res.next;
+    for (const l of res.leaves.filter((x) => OPEN_LEAF.has(x.state))) {
+      for (const q of QUEUES) {
+        const job = await engine.queues[q].getJob(pageJobId(treeId, network, id, l.page));
+        if (job && WAITING_STATES.has(await job.getState())) { await job.remove(); break; }
+      }
+      const r = await engine.tree.fail(treeId, account, l.page, { error, kind: "cancelled" });
+      closed++;
+      if (r.treeState) await publishSettled(engine, treeId, r.treeState);
+    }
+  }
+  return closed;
 }
 
 export interface AuditEntry { id: string; at: number; who: string; via: string; action: string; details: Record<string, unknown> }

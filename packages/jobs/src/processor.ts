@@ -20,9 +20,15 @@ import { markSynced } from "./trickle.ts";
  * reconnects | retried with backoff (transient) | failed for good (permanent, or out of attempts).
  */
 type Outcome = { ids: number; successors: number } | { skipped: string };
-interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number; hooks: ParkingHooks }
+/** Points where a test pins an interleaving (parking's, and the one before a committing node is verified). */
+export interface ProcessorHooks extends ParkingHooks {
+  /** Runs when a page's done left its node committing, before its coverage is verified and the node committed. */
+  beforeVerify?: (job: Job) => Promise<void>;
+}
 
-export function createPageProcessor(engine: Engine, signal?: AbortSignal, observer?: ProcessObserver, hooks: ParkingHooks = {}) {
+interface Ctx { engine: Engine; net: NetworkRuntime; job: Job; token: string | undefined; p: PagePayload; node: string; tokenVersion: number; hooks: ProcessorHooks }
+
+export function createPageProcessor(engine: Engine, signal?: AbortSignal, observer?: ProcessObserver, hooks: ProcessorHooks = {}) {
   return async function processPage(job: Job, token?: string): Promise<Outcome> {
     if (job.attemptsStarted <= 1) observer?.waited(job.queueName, Math.max(0, engine.clock.now() - job.timestamp - (job.opts.delay ?? 0)));
     try {
@@ -183,8 +189,8 @@ async function launch(ctx: Ctx, successors: PagePayload[], res: { nodeState: str
     }
   }
   if (res.nodeState === "committing") {
-    const extra = await fillCoverageGaps(ctx);
-    if (extra === 0) {
+    await ctx.hooks.beforeVerify?.(job);
+    if ((await verifyCoverage(ctx)) === "commit") {
       await commitNode(engine, p.treeId, p.network, p.accountId);
       await markSynced(engine, node);
     }
@@ -198,15 +204,26 @@ const MAX_VERIFY_ROUNDS = 5;
  * Offset paging under drift (followers added mid-walk shift every later offset; the total grows with them): pages
  * fetched in parallel can straddle a shift and leave a gap. Before a node completes, its coverage bitmap shows any
  * true position not yet held; those are fetched again, at offsets moved by the drift the latest total reveals.
- * Answers how many pages it launched (0: nothing missing, commit).
+ *
+ * Several jobs can be told "committing" for one node: the one whose page completed it, and any duplicate run of a
+ * page already done (a whale move's copy, a stalled job run again), which must be able to finish a commit whose
+ * job died. Only a node still committing is verified or committed, and only the job whose `extend` moved it on
+ * launches a round: a job that finds the round launched by another answers "verifying", never "commit" (committing
+ * then would publish the set before the round's pages land, and a tree publishes once). After MAX_VERIFY_ROUNDS with
+ * positions still missing, the node commits what it holds, marked with an anomaly (it settles partial).
  */
-async function fillCoverageGaps(ctx: Ctx): Promise<number> {
+async function verifyCoverage(ctx: Ctx): Promise<"commit" | "verifying"> {
   const { engine, net, job, p, node } = ctx;
-  if (net.client.paging !== "offset") return 0;
   const nd = await engine.tree.node(p.treeId, node);
-  if (!nd?.total0 || nd.verify >= MAX_VERIFY_ROUNDS) return 0;
+  if (nd?.state !== "committing") return "verifying"; // another job moved it on: a round, or the commit itself
+  if (net.client.paging !== "offset" || !nd.total0) return "commit";
   const gaps = await engine.tree.gaps(p.treeId, node, nd.total0);
-  if (!gaps.length) return 0;
+  if (!gaps.length) return "commit";
+  if (nd.verify >= MAX_VERIFY_ROUNDS) {
+    const missing = gaps.reduce((n, [a, b]) => n + b - a, 0);
+    await engine.tree.flagAnomaly(p.treeId, node, `${missing} positions still missing after ${nd.verify} coverage rounds (offset drift): stored what was held`);
+    return "commit";
+  }
   const drift = (nd.total ?? nd.total0) - nd.total0;
   const round = nd.verify + 1;
   const pages: PagePayload[] = [];
@@ -217,13 +234,15 @@ async function fillCoverageGaps(ctx: Ctx): Promise<number> {
     }
   }
   const res = await engine.tree.extend(p.treeId, node, pages.map((x) => x.page));
+  // Nothing registered: the node was no longer committing when `extend` ran (another job launched this round).
+  if (!res.registered.length) return "verifying";
   engine.log.info({ treeId: p.treeId, account: node, gaps: gaps.length, pages: pages.length, drift, round }, "coverage gaps: fetching again");
   const accepted = new Set(res.registered);
   const go = pages.filter((x) => accepted.has(x.page));
   const from: QueueName = isQueueName(job.queueName) ? job.queueName : "default";
   const queue = engine.queues[await engine.whales.route(node, from)];
   await queue.addBulk(go.map((s) => ({ name: "followers.page", data: s, opts: { jobId: pageJobId(s.treeId, s.network, s.accountId, s.page) } })));
-  return go.length;
+  return "verifying";
 }
 
 /** The node finished with no failed page: swap its set in for readers, then let the tree settle. */

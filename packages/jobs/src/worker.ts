@@ -136,10 +136,11 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
 
 /** The queues whose waiting jobs make whales yield: a user waiting, and ordinary syncs. */
 const YIELD_TO = ["interactive", "default"] as const;
+const waitingIn = (c: Record<string, number>) => (c.wait ?? 0) + (c.prioritized ?? 0);
 
 /**
  * While whale jobs run here, checks every `everyMs` whether a queue whales yield to has jobs waiting (wait or
- * prioritized: every slot of the fleet's is taken); if so, this process takes at most `slots` whale jobs at a time,
+ * prioritized: every slot of the fleet's is taken) and is not paused; if so, this process takes at most `slots` whale jobs at a time,
  * and its full whale concurrency again once none waits. Jobs already running finish; BullMQ only fetches fewer.
  */
 function startWhaleYield(engine: Engine, whales: Worker, whalesActive: () => number, o: { slots?: number; everyMs?: number }): () => void {
@@ -150,8 +151,9 @@ function startWhaleYield(engine: Engine, whales: Worker, whalesActive: () => num
   const check = async () => {
     // Idle at full concurrency: nothing to shrink. Shrunk: keep checking until the others have drained.
     if (whalesActive() === 0 && whales.concurrency === full) return;
-    const counts = await Promise.all(YIELD_TO.map((q) => engine.queues[q].getJobCounts("wait", "prioritized")));
-    const waiting = counts.some((c) => (c.wait ?? 0) + (c.prioritized ?? 0) > 0);
+    // A paused queue's jobs wait for an operator, not for a slot: nothing to yield to.
+    const counts = await Promise.all(YIELD_TO.map(async (q) => (await engine.queues[q].isPaused()) ? 0 : waitingIn(await engine.queues[q].getJobCounts("wait", "prioritized"))));
+    const waiting = counts.some((n) => n > 0);
     const want = waiting ? slots : full;
     if (whales.concurrency !== want) {
       whales.concurrency = want;
@@ -160,7 +162,9 @@ function startWhaleYield(engine: Engine, whales: Worker, whalesActive: () => num
   };
   const loop = () => {
     timer = setTimeout(() => {
-      check().catch((err: unknown) => engine.log.warn({ err: (err as Error).message }, "whale yield check failed")).finally(() => { if (!stopped) loop(); });
+      check()
+        .catch((err: unknown) => { if (!stopped) engine.log.warn({ err: (err as Error).message }, "whale yield check failed"); })
+        .finally(() => { if (!stopped) loop(); });
     }, o.everyMs ?? 100);
     timer.unref();
   };

@@ -47,7 +47,7 @@ describe("whale slots yield to waiting small syncs", () => {
 
   it("shrinks the whale slots while default has a backlog and grows them back after", async () => {
     const whale = await newAccount(h, "linkedin", 50_000); // 1,000 pages of 50, routed to the whales queue
-    const small = await Promise.all(Array.from({ length: 4 }, () => newAccount(h, "linkedin", 1_000)));
+    const small = await Promise.all(Array.from({ length: 12 }, () => newAccount(h, "linkedin", 1_000)));
     const member = await h.worker({ queues: ["default", "whales"], concurrency: { default: 2, whales: 8 }, whaleYield: { slots: 2, everyMs: 50 } });
     const whales = member.workers[1];
     if (!whales) throw new Error("no whales worker");
@@ -55,11 +55,16 @@ describe("whale slots yield to waiting small syncs", () => {
     const activeWhales = () => h.engine.queues.whales.getJobCounts("active").then((c) => c.active ?? 0);
     await waitFor(activeWhales, (n) => n > 2, { timeoutMs: 30_000, what: "the whale running on more than 2 slots" });
 
-    // 4 accounts x 21 calls on 2 default slots: a backlog that waits for seconds.
+    // 12 accounts x 21 calls on 2 default slots: a backlog that waits for seconds.
     const { treeId } = await startSync(h.engine, small.map((a) => a.account));
     await waitFor(async () => ({ slots: whales.concurrency, active: await activeWhales(), waiting: await h.engine.queues.default.getJobCounts("wait", "prioritized") }),
       (s) => s.slots === 2 && s.active <= 2 && (s.waiting.wait ?? 0) + (s.waiting.prioritized ?? 0) > 0,
       { timeoutMs: 10_000, what: "whale slots down to 2 while default jobs wait" });
+    // A paused default queue waits for an operator, not for a slot: whales take their full slots meanwhile.
+    await h.engine.queues.default.pause();
+    await waitFor(() => whales.concurrency, (n) => n === 8, { timeoutMs: 5_000, what: "full whale slots while default is paused" });
+    await h.engine.queues.default.resume();
+    await waitFor(() => whales.concurrency, (n) => n === 2, { timeoutMs: 5_000, what: "whale slots down again once default resumed" });
     const beat = await waitFor(() => stats(h.engine).then((s) => s.workers.find((w) => w.id === member.id)), (w) => w?.whaleSlots?.now === 2, { timeoutMs: 5_000, what: "the heartbeat's whale slots" });
     expect(beat?.whaleSlots).toEqual({ now: 2, full: 8 });
 

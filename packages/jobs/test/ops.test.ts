@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failedJobs, findJob, jobAction, jobDetail, listJobs, requeueFailed } from "../src/jobs.ts";
 import { clearLimitKey, networkGauges, overrideLimits } from "../src/limiter/gauges.ts";
-import { auditLog, InputError, NotFoundError, setPaused, setWhale, treeDoc, waitForTree } from "../src/ops.ts";
+import { auditLog, disconnectAccount, InputError, NotFoundError, setPaused, setWhale, treeDoc, waitForTree, waitingJobsOf } from "../src/ops.ts";
 import { startSync } from "../src/sync.ts";
 import { waitFor } from "@fanout/testkit/wait";
+import { newAccount } from "./delivery/fixtures.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
 const op = { name: "ops-test", via: "cli" as const };
@@ -38,6 +39,47 @@ describe("operator library API", () => {
     const log = await auditLog(h.engine, { action: "requeue-failed" });
     expect(log[0]?.details).toMatchObject({ matched: 0, requeued: 0 });
     expect(log[1]?.details).toMatchObject({ matched: 2, requeued: 2 });
+    await w.stop();
+  });
+
+  it("disconnect removes the account's waiting jobs and ends its pages, so its syncs settle; other accounts go on", async () => {
+    await setPaused(h.engine, "default", true, op);
+    try {
+      const gone = await newAccount(h, "mastodon", 400); // 5 pages of 80 after its profile call
+      const stays = await newAccount(h, "mastodon", 100);
+      const { treeId } = await startSync(h.engine, [gone.account, stays.account]);
+      expect(await waitingJobsOf(h.engine, gone.account)).toHaveLength(1); // its first page, waiting in the paused queue
+      const res = await disconnectAccount(h.engine, gone.account, false, op);
+      expect(res).toMatchObject({ account: gone.account, connected: false, purged: false, removed: 1 });
+      expect(await waitingJobsOf(h.engine, gone.account)).toEqual([]);
+      expect(await h.engine.accounts.info("mastodon", gone.id)).toMatchObject({ connected: false });
+      await setPaused(h.engine, "default", false, op);
+      const w = await h.worker({ concurrency: 4 });
+      const doc = await waitForTree(h.engine, treeId, { timeoutMs: 30_000 });
+      await w.stop();
+      expect(doc.state).toBe("partial");
+      expect(doc.failed.map((f) => [f.node, f.kind, f.error])).toEqual([[gone.account, "cancelled", "account disconnected"]]);
+      expect((await h.engine.tree.node(treeId, stays.account))?.state).toBe("done");
+      expect((await auditLog(h.engine, { action: "disconnect" }))[0]?.details).toEqual({ account: gone.account, removed: 1 });
+    } finally {
+      await setPaused(h.engine, "default", false, op);
+    }
+  });
+
+  it("disconnect ends pages parked on a revoked token: the sync settles, no parked job is left to wake", async () => {
+    const revoked = await newAccount(h, "mastodon", 400);
+    await h.simnet.admin("POST", `/_simnet/accounts/mastodon/${revoked.id}/revoke`);
+    const w = await h.worker({ concurrency: 4 });
+    const { treeId } = await startSync(h.engine, [revoked.account]);
+    await waitFor(() => treeDoc(h.engine, treeId), (d) => d.counts.parked > 0, { timeoutMs: 30_000, what: "a parked page" });
+    expect(await h.engine.accounts.parkedJobs("mastodon", revoked.id)).toHaveLength(1);
+    const res = await disconnectAccount(h.engine, revoked.account, false, op);
+    expect(res.removed).toBe(1);
+    const doc = await waitForTree(h.engine, treeId, { timeoutMs: 10_000 });
+    expect(doc).toMatchObject({ state: "failed", counts: { parked: 0, failed: 1 } });
+    expect(await h.engine.accounts.parkedJobs("mastodon", revoked.id)).toEqual([]);
+    expect(await waitingJobsOf(h.engine, revoked.account)).toEqual([]);
+    expect(await h.engine.queues.default.getJobCounts("delayed")).toEqual({ delayed: 0 });
     await w.stop();
   });
 

@@ -7,7 +7,8 @@ import { disconnectedEventId } from "./events.ts";
 import { sinkFor, sinkJobId } from "./sink.ts";
 
 /**
- * Purge: every trace of an account in Redis and in the PostgreSQL sink, except the audit entry that records it.
+ * Purge: every trace of an account in Redis and in the PostgreSQL sink, except the audit entry that records it
+ * (written by the caller after this).
  * Called by `disconnectAccount(…, purge = true)` after the token and parked jobs are gone. Deletes:
  *  - the account's own keys (tag `{a.NETWORK.ID}`): info, token, parked jobs, every follower version, change set,
  *    history and meta;
@@ -15,13 +16,14 @@ import { sinkFor, sinkJobId } from "./sink.ts";
  *  - its part of its recent syncs: the node's pages, staging set (follower ids), cursors and coverage, and its jobs
  *    (waiting, delayed, completed or failed; an open page is recorded failed "purged" so the tree still settles);
  *  - its account.disconnected events and their deliveries;
- *  - its mentions in the tree documents' account lists, the queues' event streams (job ids name the account) and the
- *    limiter's history samples (its token's windows);
+ *  - its mentions in the tree documents' account lists, the queues' event streams (job ids name the account), the
+ *    limiter's history samples (its token's windows) and the audit log (earlier entries naming it: connect, whale,
+ *    reprioritize, a job action on one of its jobs);
  *  - its sink rows and sink version.
  * A page job running at this very moment may still write its page back (its tree node is then unknown and the page
  * is dropped by the tree; its staging write expires with the tree).
  */
-export interface PurgeReport { keys: number; jobs: number; trees: number; sinkRows: number }
+export interface PurgeReport { keys: number; jobs: number; trees: number; sinkRows: number; indexEntries: number; auditEntries: number }
 
 const OPEN = new Set(["pending", "delayed", "parked", "running"]);
 
@@ -29,7 +31,7 @@ export async function purgeAccountData(engine: Engine, network: string, id: stri
   const { redis, keys } = engine;
   const account = `${network}:${id}`;
   const tokenVersion = Number(await redis.hget(keys.account(network, id), "tokenVersion") ?? 0);
-  const report: PurgeReport = { keys: 0, jobs: 0, trees: 0, sinkRows: 0 };
+  const report: PurgeReport = { keys: 0, jobs: 0, trees: 0, sinkRows: 0, indexEntries: 0, auditEntries: 0 };
   // The sink's jobs are named by account and version: every version this account ever had.
   const versions = (await engine.followers.info(network, id)).version;
   for (let v = 1; v <= versions; v++) report.jobs += await removeJob(engine, sinkJobId(network, id, v));
@@ -45,7 +47,7 @@ export async function purgeAccountData(engine: Engine, network: string, id: stri
     report.trees++;
   }
   report.keys += await redis.del(keys.treesByAccount(account));
-  report.jobs += await purgeFailedIndex(engine, account);
+  report.indexEntries += await purgeFailedIndex(engine, account);
   report.keys += await purgeLimiterWindows(engine, network, id);
   report.jobs += await purgeDisconnectedEvents(engine, network, id, tokenVersion);
   await runScript(redis, "scrubSamples", [keys.limitHistory(network)], [`token.${id}.`, "keys"]);
@@ -61,6 +63,7 @@ export async function purgeAccountData(engine: Engine, network: string, id: stri
   }
   // Last: every job removal above wrote a "removed" event naming the job.
   await scrubEventStreams(engine, [`-${safeId(id)}-`, account]);
+  report.auditEntries = await scrubStream(engine, engine.keys.audit(), [`-${safeId(id)}-`, JSON.stringify(account)]);
   return report;
 }
 
@@ -160,15 +163,20 @@ async function purgeDisconnectedEvents(engine: Engine, network: string, id: stri
 async function scrubEventStreams(engine: Engine, needles: string[]): Promise<void> {
   for (const q of QUEUES) {
     const stream = engine.queues[q].keys.events;
-    if (!stream) continue;
-    let start = "-";
-    for (;;) {
-      const entries = (await engine.redis.xrange(stream, start, "+", "COUNT", 1_000)) as [string, string[]][];
-      const doomed = entries.filter(([, fields]) => fields.some((f) => needles.some((n) => f.includes(n)))).map(([eid]) => eid);
-      if (doomed.length) await engine.redis.xdel(stream, ...doomed);
-      if (entries.length < 1_000) break;
-      start = `(${entries[entries.length - 1]?.[0] ?? "+"}`;
-    }
+    if (stream) await scrubStream(engine, stream, needles);
+  }
+}
+
+/** Deletes a stream's entries with a field containing any of `needles`; answers how many. */
+async function scrubStream(engine: Engine, stream: string, needles: string[]): Promise<number> {
+  let n = 0;
+  let start = "-";
+  for (;;) {
+    const entries = (await engine.redis.xrange(stream, start, "+", "COUNT", 1_000)) as [string, string[]][];
+    const doomed = entries.filter(([, fields]) => fields.some((f) => needles.some((x) => f.includes(x)))).map(([eid]) => eid);
+    if (doomed.length) n += await engine.redis.xdel(stream, ...doomed);
+    if (entries.length < 1_000) return n;
+    start = `(${entries[entries.length - 1]?.[0] ?? "+"}`;
   }
 }
 

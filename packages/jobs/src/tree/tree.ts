@@ -91,6 +91,8 @@ export function createTreeStore({ redis, keys, clock }: TreeStoreDeps) {
         p.coverStart == null ? "" : p.coverStart, p.successors.length, ...p.successors, ids]);
     },
     extend: (treeId: string, node: string, leaves: string[]) => leafOp(treeId, node, "", "extend", [leaves.length, ...leaves]),
+    /** Records what is wrong with a node's data (it settles partial), keeping an anomaly recorded before. */
+    flagAnomaly: (treeId: string, node: string, anomaly: string) => redis.hsetnx(keys.treeNode(treeId, node), "anomaly", anomaly),
     /** Positions in [0, total) the node holds no follower for (offset paging under drift), as [start, end) runs. */
     async gaps(treeId: string, node: string, total: number, max = 1_000): Promise<[number, number][]> {
       const buf = await redis.getrangeBuffer(keys.treeCover(treeId, node), 0, Math.ceil(total / 8));
