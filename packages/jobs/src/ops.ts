@@ -150,15 +150,11 @@ export async function disconnectAccount(engine: Engine, account: string, purge: 
   if (!known) throw new NotFoundError(`unknown account ${account}`);
   // The parked jobs' tickets go first: a reconnect racing this must not wake jobs that are being removed.
   await engine.accounts.takeParked(network, id);
-  let removed = 0;
-  let purged: Record<string, number> = {};
-  if (purge) {
-    // Issue 12: every key of the account, its part of recent syncs (jobs removed, open pages ended, the trees
-    // announced once its node is gone), its earlier audit entries and its sink rows (delivery/purge.ts).
-    const report = await purgeAccountData(engine, network, id);
-    removed = report.jobs;
-    purged = { auditEntries: report.auditEntries };
-  } else {
+  // Issue 12: a purge deletes every key of the account, its part of recent syncs (jobs removed, open pages ended, the
+  // trees announced once its node is gone), its earlier audit entries and its sink rows (delivery/purge.ts).
+  const report = purge ? await purgeAccountData(engine, network, id) : null;
+  let removed = report?.jobs ?? 0;
+  if (!report) {
     // Its waiting jobs (parked ones included) are removed and their pages ended, so every sync it was in settles.
     for (const treeId of await engine.redis.zrange(engine.keys.treesByAccount(node), 0, -1)) {
       // Settled (or expired) trees have no open page.
@@ -166,7 +162,7 @@ export async function disconnectAccount(engine: Engine, account: string, purge: 
     }
   }
   await engine.redis.zrem(engine.keys.accountsDue(), node);
-  await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: node, removed, ...purged });
+  await audit(engine, actor, purge ? "disconnect-purge" : "disconnect", { account: node, removed, ...(report ? { auditEntries: report.auditEntries } : {}) });
   return { account: node, connected: false, purged: purge, removed };
 }
 
@@ -233,6 +229,15 @@ export async function stats(engine: Engine): Promise<Stats> {
 const OPEN_LEAF = new Set(["pending", "delayed", "parked"]);
 const WAITING_STATES = new Set(["waiting", "prioritized", "delayed", "paused", "waiting-children"]);
 
+/** The job of that id that has not started, in whichever queue holds one (a whale move can leave a copy in two). */
+async function waitingJob(engine: Engine, jobId: string): Promise<Job | null> {
+  for (const q of QUEUES) {
+    const job = await engine.queues[q].getJob(jobId);
+    if (job && WAITING_STATES.has(await job.getState())) return job;
+  }
+  return null;
+}
+
 /**
  * An account's jobs that have not run yet, found through its recent trees' open pages (no extra index to keep):
  * the cost is bounded by the open pages of the account's last `trees` syncs.
@@ -249,11 +254,8 @@ export async function waitingJobsOf(engine: Engine, account: string, trees = 5):
       cursor = res.next;
       const open = res.leaves.filter((l) => OPEN_LEAF.has(l.state));
       for (const l of open) {
-        const jobId = pageJobId(treeId, network, id, l.page);
-        for (const q of QUEUES) {
-          const job = await engine.queues[q].getJob(jobId);
-          if (job && WAITING_STATES.has(await job.getState())) { jobs.push(job); break; }
-        }
+        const job = await waitingJob(engine, pageJobId(treeId, network, id, l.page));
+        if (job) jobs.push(job);
       }
     }
   }
@@ -336,10 +338,7 @@ async function closeOpenPages(engine: Engine, treeId: string, account: string, e
     const res: Awaited<ReturnType<typeof engine.tree.leaves>> = await engine.tree.leaves(treeId, account, cursor, 500);
     cursor = res.next;
     for (const l of res.leaves.filter((x) => OPEN_LEAF.has(x.state))) {
-      for (const q of QUEUES) {
-        const job = await engine.queues[q].getJob(pageJobId(treeId, network, id, l.page));
-        if (job && WAITING_STATES.has(await job.getState())) { await job.remove(); break; }
-      }
+      await (await waitingJob(engine, pageJobId(treeId, network, id, l.page)))?.remove();
       const r = await engine.tree.fail(treeId, account, l.page, { error, kind: "cancelled" });
       closed++;
       if (r.treeState) await publishSettled(engine, treeId, r.treeState);

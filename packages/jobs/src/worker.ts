@@ -61,21 +61,18 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
   const sink = names.includes("system") ? sinkFor(engine) : null;
   if (sink) engine.log.info({ applied: await sink.migrate() }, "postgres sink ready");
   const processDelivery = createDeliveryProcessor(engine, sink);
-  let active = 0; // jobs in this process's hands right now, for the heartbeat
   const dispatch = async (job: Job, token?: string) => {
     if (job.name === "followers.page") return processPage(job, token);
     if (job.name === SCHEDULE_TICK) return processTick(engine, job);
     if (isDeliveryJob(job.name)) return processDelivery(job as Job & { name: typeof job.name });
     throw new Error(`no processor for job type "${job.name}"`);
   };
-  const activeIn: Partial<Record<QueueName, number>> = {};
+  const activeIn: Partial<Record<QueueName, number>> = {}; // jobs in this process's hands, by queue
   const processorFor = (q: QueueName) => async (job: Job, token?: string) => {
-    active++;
     activeIn[q] = (activeIn[q] ?? 0) + 1;
     try {
       return await dispatch(job, token);
     } finally {
-      active--;
       activeIn[q] = (activeIn[q] ?? 1) - 1;
     }
   };
@@ -99,10 +96,10 @@ export async function startWorker(engine: Engine, opts: WorkerOptions = {}): Pro
 
   const whales = names.includes("whales") ? workers[names.indexOf("whales")] : undefined;
   const whalesFull = whales?.concurrency ?? 0;
-  const stopYield = whales && opts.whaleYield !== false ? startWhaleYield(engine, whales, () => activeIn.whales ?? 0, opts.whaleYield ?? {}) : () => undefined;
+  const stopYield = whales && opts.whaleYield !== false ? startWhaleYield(engine, whales, whalesFull, () => activeIn.whales ?? 0, opts.whaleYield ?? {}) : () => undefined;
 
   const beat = async () => {
-    const doc = { id, host: hostname(), pid: process.pid, queues: names, active, whaleSlots: whales ? { now: whales.concurrency, full: whalesFull } : null, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: server?.port ?? null };
+    const doc = { id, host: hostname(), pid: process.pid, queues: names, active: Object.values(activeIn).reduce((a, b) => a + b, 0), whaleSlots: whales ? { now: whales.concurrency, full: whalesFull } : null, version: opts.version ?? "0.1.0", at: engine.clock.now(), metricsPort: server?.port ?? null };
     const p = engine.redis.pipeline();
     p.set(engine.keys.worker(id), JSON.stringify(doc), "PX", (opts.heartbeatMs ?? 5_000) * 3);
     p.zadd(engine.keys.workers(), doc.at, id);
@@ -139,20 +136,24 @@ const YIELD_TO = ["interactive", "default"] as const;
 const waitingIn = (c: Record<string, number>) => (c.wait ?? 0) + (c.prioritized ?? 0);
 
 /**
- * While whale jobs run here, checks every `everyMs` whether a queue whales yield to has jobs waiting (wait or
- * prioritized: every slot of the fleet's is taken) and is not paused; if so, this process takes at most `slots` whale jobs at a time,
- * and its full whale concurrency again once none waits. Jobs already running finish; BullMQ only fetches fewer.
+ * While whale jobs run here, checks every `everyMs` (at least 10) whether a queue whales yield to has jobs waiting
+ * (wait or prioritized: every slot of the fleet's is taken) and is not paused; if so, this process takes at most
+ * `slots` whale jobs at a time, and its `full` whale concurrency again once none waits. Jobs already running finish;
+ * BullMQ only fetches fewer.
  */
-function startWhaleYield(engine: Engine, whales: Worker, whalesActive: () => number, o: { slots?: number; everyMs?: number }): () => void {
-  const full = whales.concurrency;
+function startWhaleYield(engine: Engine, whales: Worker, full: number, whalesActive: () => number, o: { slots?: number; everyMs?: number }): () => void {
   const slots = Math.min(full, Math.max(1, o.slots ?? Math.round(full / 5)));
+  const everyMs = Math.max(10, o.everyMs ?? 100);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const check = async () => {
     // Idle at full concurrency: nothing to shrink. Shrunk: keep checking until the others have drained.
     if (whalesActive() === 0 && whales.concurrency === full) return;
     // A paused queue's jobs wait for an operator, not for a slot: nothing to yield to.
-    const counts = await Promise.all(YIELD_TO.map(async (q) => (await engine.queues[q].isPaused()) ? 0 : waitingIn(await engine.queues[q].getJobCounts("wait", "prioritized"))));
+    const counts = await Promise.all(YIELD_TO.map(async (q) => {
+      const [paused, c] = await Promise.all([engine.queues[q].isPaused(), engine.queues[q].getJobCounts("wait", "prioritized")]);
+      return paused ? 0 : waitingIn(c);
+    }));
     const waiting = counts.some((n) => n > 0);
     const want = waiting ? slots : full;
     if (whales.concurrency !== want) {
@@ -165,7 +166,7 @@ function startWhaleYield(engine: Engine, whales: Worker, whalesActive: () => num
       check()
         .catch((err: unknown) => { if (!stopped) engine.log.warn({ err: (err as Error).message }, "whale yield check failed"); })
         .finally(() => { if (!stopped) loop(); });
-    }, o.everyMs ?? 100);
+    }, everyMs);
     timer.unref();
   };
   loop();
